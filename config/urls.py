@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Vigil administration"
+admin.site.site_title = "Vigil"
+admin.site.index_title = "Entry and verification"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("incidents.urls")),
+]

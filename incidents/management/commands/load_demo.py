@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from incidents.demo import load_demo
+from incidents.models import Incident
+
+
+class Command(BaseCommand):
+    help = "Load the demo case (the 2012 arrest of Ajzhangul Amirova and its context), verified. Safe to repeat."
+
+    def handle(self, *args, **options):
+        load_demo()
+        self.stdout.write(f"Demo case loaded: {Incident.objects.public().count()} verified incidents.")

@@ -1,0 +1,407 @@
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.dates import DatePrecision, format_date, format_time, period_of, truncate_to_precision
+from core.models import PublicRecord, SluggedRecord
+
+
+class IncidentType(SluggedRecord):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("incident type")
+        verbose_name_plural = _("incident types")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class IncidentQuerySet(models.QuerySet):
+    def public(self):
+        """What the public may see. Every public page, export and API goes through this."""
+        return self.filter(status=Incident.Status.VERIFIED, confidential=False)
+
+
+class Incident(SluggedRecord):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted for review")
+        VERIFIED = "verified", _("verified")
+        REJECTED = "rejected", _("rejected")
+        RETRACTED = "retracted", _("retracted")
+
+    slug_source_field = "title"
+
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    incident_type = models.ForeignKey(
+        IncidentType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="incidents"
+    )
+    start_date = models.DateField(_("date"), help_text=_("For a month or a year, any day inside it."))
+    start_precision = models.CharField(
+        _("date known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    end_precision = models.CharField(
+        _("end date known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    dates_approximate = models.BooleanField(_("dates are approximate"), default=False)
+    ongoing = models.BooleanField(_("still ongoing at the latest source"), default=False)
+    local_time = models.TimeField(_("local time"), null=True, blank=True)
+    local_time_approximate = models.BooleanField(_("time is approximate"), default=False)
+    period_start = models.DateField(editable=False, db_index=True)
+    period_end = models.DateField(editable=False, db_index=True)
+    place = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("place"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+    )
+    location_detail = models.CharField(
+        _("exact location"),
+        max_length=300,
+        blank=True,
+        help_text=_("Staff only: street address, building, flat."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    confidential = models.BooleanField(
+        _("confidential"), default=False, help_text=_("A confidential incident is never published.")
+    )
+    private_notes = models.TextField(_("private notes"), blank=True, help_text=_("Staff only."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    citations = GenericRelation("sources.Citation")
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-period_start", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="incident_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(local_time__isnull=True) | Q(start_precision=DatePrecision.DAY),
+                name="incident_time_needs_a_day",
+                violation_error_message=_("A local time needs a date known to the day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(ongoing=False),
+                name="incident_ongoing_has_no_end",
+                violation_error_message=_("An ongoing incident has no end date."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("incidents:detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        self.start_date = truncate_to_precision(self.start_date, self.start_precision)
+        if self.end_date:
+            self.end_date = truncate_to_precision(self.end_date, self.end_precision)
+        self.period_start = period_of(self.start_date, self.start_precision)[0]
+        if self.end_date:
+            self.period_end = period_of(self.end_date, self.end_precision)[1]
+        elif self.ongoing:
+            self.period_end = datetime.date.max
+        else:
+            self.period_end = period_of(self.start_date, self.start_precision)[1]
+        super().save(*args, **kwargs)
+
+    @property
+    def date_display(self) -> str:
+        """The dating as the sources give it: "8 October 2011, around 22:00", "since May 2011"."""
+        start = format_date(self.start_date, self.start_precision, self.dates_approximate)
+        if self.local_time:
+            start = f"{start}, {format_time(self.local_time, self.local_time_approximate)}"
+        if self.end_date:
+            return f"{start} – {format_date(self.end_date, self.end_precision, self.dates_approximate)}"
+        return f"since {start}" if self.ongoing else start
+
+
+class InvolvementQuerySet(models.QuerySet):
+    def public(self):
+        return (
+            self.filter(confidential=False).exclude(person__confidential=True).exclude(organisation__confidential=True)
+        )
+
+
+class Involvement(models.Model):
+    """Who took part in an incident and how: a person, an organisation, or someone unidentified."""
+
+    class Role(models.TextChoices):
+        VICTIM = "victim", _("victim")
+        PERPETRATOR = "perpetrator", _("perpetrator")
+        WITNESS = "witness", _("witness")
+        OTHER = "other", _("other")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="involvements")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="involvements",
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="involvements",
+    )
+    unidentified_actor = models.CharField(
+        _("unidentified actor"),
+        max_length=300,
+        blank=True,
+        help_text=_("When nobody can be named: describe them, e.g. 'a young man, slim, about 18–20'."),
+    )
+    description = models.CharField(_("what happened to them or what they did"), max_length=300, blank=True)
+    confidential = models.BooleanField(_("confidential"), default=False)
+    citations = GenericRelation("sources.Citation")
+
+    objects = InvolvementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("involvement")
+        verbose_name_plural = _("involvements")
+        ordering = ["incident", "role", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(person__isnull=False, organisation__isnull=True, unidentified_actor="")
+                    | Q(person__isnull=True, organisation__isnull=False, unidentified_actor="")
+                    | (Q(person__isnull=True, organisation__isnull=True) & ~Q(unidentified_actor=""))
+                ),
+                name="involvement_names_exactly_one_actor",
+                violation_error_message=_(
+                    "Name exactly one actor: a person, an organisation, or a description of someone unidentified."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.actor_name} ({self.get_role_display()})"
+
+    @property
+    def actor_name(self) -> str:
+        return str(self.person or self.organisation or self.unidentified_actor)
+
+
+class IncidentLink(models.Model):
+    class Kind(models.TextChoices):
+        SAME_CHAIN = "same_chain", _("same chain of events")
+        CONTEXT = "context", _("context")
+        FOLLOW_UP = "follow_up", _("follow-up")
+
+    from_incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="links_out")
+    to_incident = models.ForeignKey(
+        Incident, verbose_name=_("linked incident"), on_delete=models.CASCADE, related_name="links_in"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("link between incidents")
+        verbose_name_plural = _("links between incidents")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_incident=F("to_incident")),
+                name="incident_link_between_two_incidents",
+                violation_error_message=_("An incident cannot be linked to itself."),
+            ),
+            models.UniqueConstraint(fields=["from_incident", "to_incident"], name="incident_link_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.from_incident} → {self.to_incident} ({self.get_kind_display()})"
+
+
+class LegalProvision(SluggedRecord):
+    """An article of a code in one edition, e.g. Article 164 of Kazakhstan's 1997 Penal Code.
+
+    Codes get replaced and offences renumbered; `equivalents` ties an article to the same
+    offence in other editions so that a case can be found under either number.
+    """
+
+    slug_source_field = "reference"
+
+    jurisdiction = models.ForeignKey(
+        "places.Place",
+        verbose_name=_("jurisdiction"),
+        on_delete=models.PROTECT,
+        related_name="legal_provisions",
+        limit_choices_to={"kind": "country"},
+    )
+    code = models.CharField(_("code or law"), max_length=200, help_text=_("For example: Penal Code."))
+    edition = models.CharField(_("edition"), max_length=50, blank=True, help_text=_("For example: 1997."))
+    article = models.CharField(_("article"), max_length=20)
+    part = models.CharField(_("part or paragraph"), max_length=20, blank=True)
+    title_original = models.CharField(_("official title"), max_length=300, blank=True)
+    title_original_language = models.CharField(_("language of the official title"), max_length=10, blank=True)
+    title_en = models.CharField(_("title in English"), max_length=300)
+    equivalents = models.ManyToManyField("self", verbose_name=_("equivalent provisions in other editions"), blank=True)
+
+    class Meta:
+        verbose_name = _("legal provision")
+        verbose_name_plural = _("legal provisions")
+        ordering = ["jurisdiction__name", "code", "edition", "article", "part"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "code", "edition", "article", "part"], name="legal_provision_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.title_en}"
+
+    @property
+    def reference(self) -> str:
+        code = f"{self.code} ({self.edition})" if self.edition else self.code
+        part = f", part {self.part}" if self.part else ""
+        return f"{self.jurisdiction}, {code}, Article {self.article}{part}"
+
+
+class ChargeQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(incident__in=Incident.objects.public(), person__confidential=False)
+
+
+class Charge(PublicRecord):
+    class Status(models.TextChoices):
+        CHARGED = "charged", _("charged")
+        INDICTED = "indicted", _("indicted")
+        CONVICTED = "convicted", _("convicted")
+        ACQUITTED = "acquitted", _("acquitted")
+        DROPPED = "dropped", _("dropped")
+
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("person"), on_delete=models.PROTECT, related_name="charges"
+    )
+    provision = models.ForeignKey(
+        LegalProvision, verbose_name=_("legal provision"), on_delete=models.PROTECT, related_name="charges"
+    )
+    incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="charges")
+    date = models.DateField(_("date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    sentence = models.CharField(_("sentence"), max_length=300, blank=True, help_text=_("As pronounced."))
+    sentence_months = models.PositiveIntegerField(_("sentence length in months"), null=True, blank=True)
+    citations = GenericRelation("sources.Citation")
+
+    objects = ChargeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("charge")
+        verbose_name_plural = _("charges")
+        ordering = ["incident", "person", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="convicted") | Q(sentence="", sentence_months__isnull=True),
+                name="charge_sentence_only_on_conviction",
+                violation_error_message=_("Only a conviction carries a sentence."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.provision.reference} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.date:
+            self.date = truncate_to_precision(self.date, self.date_precision)
+        super().save(*args, **kwargs)
+
+    @property
+    def date_display(self) -> str:
+        return format_date(self.date, self.date_precision)
+
+
+def evidence_upload_to(instance: "Evidence", filename: str) -> str:
+    """Server-made names: the uploaded name is kept as data only, never as a path."""
+    instance.original_filename = filename.replace("\\", "/").rsplit("/", 1)[-1][:255]
+    return f"evidence/{instance.public_id.hex[:2]}/{instance.public_id.hex}"
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(incident__in=Incident.objects.public(), confidential=False)
+
+
+class Evidence(PublicRecord):
+    class Kind(models.TextChoices):
+        MEDICAL = "medical", _("medical record")
+        PHOTO = "photo", _("photograph")
+        VIDEO = "video", _("video")
+        AUDIO = "audio", _("audio recording")
+        DOCUMENT = "document", _("document")
+        TESTIMONY = "testimony", _("testimony")
+        SEIZED_PROPERTY = "seized", _("seized or damaged property")
+        OTHER = "other", _("other")
+
+    incident = models.ForeignKey(
+        Incident, verbose_name=_("incident"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    description = models.TextField(_("description"))
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True)
+    original_filename = models.CharField(_("uploaded file name"), max_length=255, blank=True, editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
+    source = models.ForeignKey(
+        "sources.Source",
+        verbose_name=_("source"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    obtained_by = models.CharField(_("obtained by"), max_length=200, blank=True)
+    obtained_on = models.DateField(_("obtained on"), null=True, blank=True)
+    confidential = models.BooleanField(_("confidential"), default=False)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["incident", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.description[:60]}"
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.sha256:
+            digest = hashlib.sha256()
+            for chunk in self.file.chunks():
+                digest.update(chunk)
+            self.sha256 = digest.hexdigest()
+        super().save(*args, **kwargs)

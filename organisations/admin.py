@@ -1,0 +1,74 @@
+from django.contrib import admin
+
+from core.admin import NormalisedNameSearchMixin
+from sources.admin import CitationInline
+
+from .models import Membership, Organisation, OrganisationAlias
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["person", "organisation"]
+    fields = ["person", "organisation", "role", "start_date", "start_precision", "end_date", "end_precision"]
+
+
+class OrganisationAliasInline(admin.TabularInline):
+    model = OrganisationAlias
+    extra = 1
+    fields = ["name", "kind", "language"]
+
+
+class BranchInline(admin.TabularInline):
+    model = Organisation
+    fk_name = "parent"
+    verbose_name = "branch"
+    verbose_name_plural = "branches and parts"
+    extra = 0
+    fields = ["name", "kind", "area"]
+    autocomplete_fields = ["area"]
+    show_change_link = True
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(NormalisedNameSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "parent", "area", "confidential"]
+    list_filter = ["kind", "confidential"]
+    list_select_related = ["parent", "area"]
+    search_fields = ["name", "aliases__name", "slug"]
+    normalised_search_fields = ("name_normalised", "aliases__normalised")
+    autocomplete_fields = ["parent", "area"]
+    readonly_fields = ["public_id", "created_at", "updated_at"]
+    inlines = [OrganisationAliasInline, BranchInline, MembershipInline, CitationInline]
+    fields = [
+        "name",
+        "slug",
+        "kind",
+        "parent",
+        "area",
+        "description",
+        "confidential",
+        "public_id",
+        "created_at",
+        "updated_at",
+    ]
+
+
+@admin.register(OrganisationAlias)
+class OrganisationAliasAdmin(NormalisedNameSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "organisation", "kind", "language"]
+    list_filter = ["kind"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "organisation__name"]
+    normalised_search_fields = ("normalised",)
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "organisation", "start_date", "end_date"]
+    list_select_related = ["person", "organisation"]
+    search_fields = ["person__name", "organisation__name", "role"]
+    autocomplete_fields = ["person", "organisation"]
+    date_hierarchy = "start_date"
+    inlines = [CitationInline]

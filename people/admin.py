@@ -1,0 +1,58 @@
+from django.contrib import admin
+
+from core.admin import NormalisedNameSearchMixin
+from organisations.admin import MembershipInline
+from sources.admin import CitationInline
+
+from .models import NameVariant, Person, Relationship
+
+
+class NameVariantInline(admin.TabularInline):
+    model = NameVariant
+    extra = 1
+    fields = ["name", "kind", "script", "language"]
+
+
+class RelationshipInline(admin.TabularInline):
+    model = Relationship
+    fk_name = "person"
+    extra = 0
+    autocomplete_fields = ["relative"]
+    fields = ["kind", "relative", "note"]
+
+
+@admin.register(Person)
+class PersonAdmin(NormalisedNameSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "occupation", "birth_date", "confidential"]
+    list_filter = ["confidential"]
+    search_fields = ["name", "name_variants__name", "slug"]
+    normalised_search_fields = ("name_normalised", "name_variants__normalised")
+    autocomplete_fields = ["birth_place"]
+    readonly_fields = ["public_id", "created_at", "updated_at"]
+    inlines = [NameVariantInline, RelationshipInline, MembershipInline, CitationInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "occupation", "biography"]}),
+        ("Birth", {"fields": ["birth_date", "birth_date_precision", "birth_place"]}),
+        ("Staff only", {"fields": ["private_notes", "confidential"]}),
+        ("Record", {"fields": ["public_id", "created_at", "updated_at"]}),
+    ]
+
+
+@admin.register(NameVariant)
+class NameVariantAdmin(NormalisedNameSearchMixin, admin.ModelAdmin):
+    list_display = ["name", "person", "kind", "script", "language"]
+    list_filter = ["kind", "script"]
+    list_select_related = ["person"]
+    search_fields = ["name", "person__name"]
+    normalised_search_fields = ("normalised",)
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(admin.ModelAdmin):
+    list_display = ["person", "kind", "relative"]
+    list_filter = ["kind"]
+    list_select_related = ["person", "relative"]
+    search_fields = ["person__name", "relative__name"]
+    autocomplete_fields = ["person", "relative"]
+    inlines = [CitationInline]

@@ -1,0 +1,13 @@
+"""The test run's environment: production settings with a throwaway key and no HTTPS redirect.
+
+Tests run with DEBUG off, as production does; the test client speaks plain HTTP.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="vigil-test-media-"))
+
+from config.settings import *  # noqa: E402,F403

@@ -1,0 +1,115 @@
+"""The public incident list and page: verified records only, and a fixed number of queries."""
+
+import pytest
+
+from incidents.models import Incident, Involvement
+
+from .factories import make_incident
+
+pytestmark = pytest.mark.django_db
+
+ARREST = "amirova-arrest-aktau-airport-2012"
+
+
+def test_home_shows_count_and_latest_incidents(client, demo):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "9 verified incidents" in html
+    assert "Ajzhangul Amirova arrested at Aktau airport" in html
+    assert 'role="search"' in html and '<label for="home-q">' in html
+
+
+def test_list_shows_verified_incidents_newest_first(client, demo):
+    html = client.get("/incidents/").content.decode()
+    positions = [
+        html.index(title)
+        for title in (
+            "Amirov family flats in Zhanaozen",
+            "Ajzhangul Amirova arrested at Aktau airport",
+            "Ajzhangul Amirova and Zhanar Saktaganova shot at",
+            "Oil workers&#x27; strike in Mangistau",
+        )
+    ]
+    assert positions == sorted(positions)
+    assert "6 January 2012, 09:30" in html
+
+
+def test_incident_page_shows_the_whole_case(client, demo):
+    response = client.get(f"/incidents/{ARREST}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("<h1") == 1
+    for text in (
+        "Ajzhangul Amirova",
+        "Law enforcement agencies of Kazakhstan",
+        "Article 164",
+        "Incitement of social, national, clan, racial or religious discord",
+        "Aktau International Airport",
+        "Open Dialog Foundation",
+        "confidence: high",
+    ):
+        assert text in html, text
+
+
+def test_shooting_page_shows_the_unidentified_attacker_and_public_evidence(client, demo):
+    html = client.get("/incidents/shooting-amirova-saktaganova-zhanaozen-2011/").content.decode()
+    assert "A young man, slim, about 18 to 20 years old" in html
+    assert "8 October 2011, around 22:00" in html
+    assert "lumbar region" in html
+
+
+def test_staff_only_details_never_reach_the_public(client, demo):
+    pages = [
+        client.get(f"/incidents/{slug}/").content.decode() for slug in Incident.objects.values_list("slug", flat=True)
+    ]
+    pages.append(client.get("/incidents/").content.decode())
+    for html in pages:
+        assert "flats 15 and 16" not in html
+        assert "building 62" not in html
+        assert "lyudmylakozlovska" not in html
+        assert "telephone call" not in html  # a relatives' statement, marked confidential
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "rejected", "retracted"])
+def test_unverified_incidents_are_not_public(client, demo, status):
+    hidden = make_incident(title="Zebrafish marker incident", status=status)
+    assert "Zebrafish" not in client.get("/incidents/").content.decode()
+    assert "Zebrafish" not in client.get("/").content.decode()
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+
+
+def test_confidential_incidents_and_involvements_are_not_public(client, demo):
+    hidden = make_incident(title="Quokka marker incident", confidential=True)
+    assert "Quokka" not in client.get("/incidents/").content.decode()
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    arrest = Incident.objects.get(slug=ARREST)
+    Involvement.objects.create(incident=arrest, role="witness", unidentified_actor="Axolotl witness", confidential=True)
+    assert "Axolotl" not in client.get(arrest.get_absolute_url()).content.decode()
+
+
+def test_list_query_count_does_not_grow_with_the_page(client, demo, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        client.get("/incidents/")
+    for _ in range(30):
+        make_incident()
+    with django_assert_num_queries(2):
+        response = client.get("/incidents/")
+    assert len(response.context["incidents"]) == 25
+
+
+def test_home_query_count_is_fixed(client, demo, django_assert_num_queries):
+    for _ in range(15):
+        make_incident()
+    with django_assert_num_queries(2):
+        client.get("/")
+
+
+def test_detail_query_count_is_fixed(client, demo, django_assert_num_queries):
+    with django_assert_num_queries(5):
+        client.get(f"/incidents/{ARREST}/")
+
+
+def test_a_page_past_the_end_is_a_404_not_a_500(client, demo):
+    assert client.get("/incidents/", {"page": "99"}).status_code == 404
+    assert client.get("/incidents/", {"page": "abc"}).status_code == 404

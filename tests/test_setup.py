@@ -1,0 +1,64 @@
+"""The setup contract: safe settings, the demo administrator, the database the run asked for."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean_env = {
+        key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT"}
+    }
+    clean_env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean_env, **env}, capture_output=True, text=True
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check")
+    assert result.returncode != 0
+    assert "Set the SECRET_KEY environment variable" in result.stderr
+
+
+def test_deploy_check_is_clean_with_debug_off():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="a-production-like-secret-key-with-enough-length-and-variety-8c1f3b9e77",
+        ALLOWED_HOSTS="vigil.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_run_uses_the_database_it_was_given():
+    expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    assert connection.vendor == expected
+
+
+@pytest.mark.django_db
+def test_demo_admin_only_runs_with_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only runs with DEBUG=1"):
+        call_command("demo_admin")
+
+
+@pytest.mark.django_db
+def test_demo_admin_gets_a_fresh_random_password(settings, django_user_model, capsys):
+    settings.DEBUG = True
+    call_command("demo_admin")
+    first = capsys.readouterr().out.split("with the password ")[1].split()[0]
+    call_command("demo_admin")
+    second = capsys.readouterr().out.split("with the password ")[1].split()[0]
+    user = django_user_model.objects.get(username="demo-admin")
+    assert first != second and len(second) >= 16
+    assert user.is_superuser and user.check_password(second) and not user.check_password(first)
