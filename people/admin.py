@@ -23,8 +23,8 @@ class RelationshipInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(NormalisedNameSearchMixin, admin.ModelAdmin):
-    list_display = ["name", "occupation", "birth_date", "confidential"]
-    list_filter = ["confidential"]
+    list_display = ["name", "occupation", "birth_date", "confidential", "consent_to_publish"]
+    list_filter = ["confidential", "consent_to_publish"]
     search_fields = ["name", "name_variants__name", "slug"]
     normalised_search_fields = ("name_normalised", "name_variants__normalised")
     autocomplete_fields = ["birth_place"]
@@ -33,7 +33,7 @@ class PersonAdmin(NormalisedNameSearchMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "occupation", "biography"]}),
         ("Birth", {"fields": ["birth_date", "birth_date_precision", "birth_place"]}),
-        ("Staff only", {"fields": ["private_notes", "confidential"]}),
+        ("Staff only", {"fields": ["private_notes", "confidential", "consent_to_publish"]}),
         ("Record", {"fields": ["public_id", "created_at", "updated_at"]}),
     ]
 

@@ -29,7 +29,12 @@ def detect_script(text: str) -> str:
 
 class PersonQuerySet(models.QuerySet):
     def public(self):
+        """People who may appear on public pages, under a pseudonym when they gave no consent."""
         return self.filter(confidential=False)
+
+    def publicly_named(self):
+        """People whose name may be shown and searched publicly."""
+        return self.public().filter(consent_to_publish=True)
 
 
 class Person(SluggedRecord):
@@ -56,6 +61,11 @@ class Person(SluggedRecord):
     )
     confidential = models.BooleanField(
         _("confidential"), default=False, help_text=_("A confidential person never appears on public pages.")
+    )
+    consent_to_publish = models.BooleanField(
+        _("consents to publication of the name"),
+        default=True,
+        help_text=_("Without consent, public pages show a pseudonym and the name is not publicly searchable."),
     )
     citations = GenericRelation("sources.Citation")
 
