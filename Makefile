@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres lint check install install-dev migrate clean
+.PHONY: run test test-sqlite test-postgres lint check install install-dev migrate clean bench
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,18 @@ test: lint check test-sqlite test-postgres
 
 clean:
 	rm -rf $(VENV) db.sqlite3 test-artifacts .pytest_cache .ruff_cache
+
+# Benchmark of the public pages at SIZE incidents: `make bench SIZE=100000`. Uses DATABASE_URL
+# (PostgreSQL) when set, else a throwaway PostgreSQL cluster. Results in bench/results/.
+SIZE ?= 10000
+.venv-bench/.installed:
+	$(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet datasette==0.65.5
+	touch $@
+
+bench: install-dev .venv-bench/.installed
+ifdef DATABASE_URL
+	DEBUG=1 $(PY) manage.py migrate --no-input && SIZE=$(SIZE) $(PY) bench/run.py
+else
+	$(PY) scripts/with_postgres.py -- sh -c 'DEBUG=1 $(PY) manage.py migrate --no-input -v0 && SIZE=$(SIZE) $(PY) bench/run.py'
+endif

@@ -1,0 +1,425 @@
+"""Benchmark of Vigil's public pages against their floors and against the alternatives.
+
+    make bench SIZE=N        (PostgreSQL from DATABASE_URL, or a throwaway cluster)
+
+Every page is requested in-process through Django's test client (no network, no web server), so
+the figures are server-side times: URL routing, views, queries, templates. For each page it
+reports p50/p95/max over RUNS runs after a warm-up, the query count, and in the same run on the
+same data:
+- the database floor: the sum of PostgreSQL's own execution times (EXPLAIN ANALYZE) of every
+  query the page runs;
+- the HTTP floor: a trivial Django view served the same way;
+- the Django admin change list doing the same search or filter, where it can express it;
+- Datasette serving the same incidents flattened into SQLite with full-text search, over
+  loopback HTTP, where it can express the search (its own HTTP floor is reported beside it).
+Results go to bench/results/<SIZE>.md and bench/results/<SIZE>.json.
+"""
+
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-key-" + "b" * 50)
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+
+from incidents.models import Charge, Incident, Involvement  # noqa: E402
+from people.models import NameVariant  # noqa: E402
+from places.models import Place  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "30"))
+WARM_UP = 3
+RESULTS = ROOT / "bench" / "results"
+DATASETTE = ROOT / ".venv-bench" / "bin" / "datasette"
+
+
+def timed_get(client: Client, url: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    response = client.get(url)
+    if response.streaming:
+        for _ in response.streaming_content:
+            pass
+    else:
+        response.content  # noqa: B018 (rendered already; read to be sure)
+    return (time.perf_counter() - started) * 1000, response.status_code
+
+
+def percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    return {
+        "p50_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))], 2),
+        "max_ms": round(ordered[-1], 2),
+    }
+
+
+def measure(client: Client, url: str) -> dict:
+    for _ in range(WARM_UP):
+        _, status = timed_get(client, url)
+        if status != 200:
+            raise SystemExit(f"{url} answered {status}")
+    return percentiles([timed_get(client, url)[0] for _ in range(RUNS)])
+
+
+def database_floor(client: Client, url: str) -> tuple[int, float | None, list[str]]:
+    """Query count, the sum of EXPLAIN ANALYZE execution times, and plan warnings."""
+    with CaptureQueriesContext(connection) as captured:
+        timed_get(client, url)
+    queries = [query["sql"] for query in captured.captured_queries]
+    if connection.vendor != "postgresql":
+        return len(queries), None, []
+    total, warnings = 0.0, []
+    with connection.cursor() as cursor:
+        for sql in queries:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+            plan = cursor.fetchone()[0][0]
+            total += plan["Execution Time"]
+            warnings.extend(plan_warnings(plan["Plan"]))
+    return len(queries), round(total, 2), sorted(set(warnings))
+
+
+def plan_warnings(node: dict) -> list[str]:
+    found = []
+    if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") == "incidents_incident":
+        found.append("sequential scan of incidents_incident")
+    if node.get("Node Type") == "Aggregate" and node.get("Actual Rows", 0) <= 1:
+        counted = sum(child.get("Actual Rows", 0) for child in node.get("Plans", []))
+        if counted > 10_000:
+            found.append(f"aggregate over {counted:,} rows")
+    for child in node.get("Plans", []):
+        found.extend(plan_warnings(child))
+    return found
+
+
+def pick_examples() -> dict:
+    """Real slugs and words from the data: a large and a small region, a busy person, etc."""
+    public = Incident.objects.public()
+    regions = (
+        Place.objects.filter(kind="region", incidents__isnull=True)
+        .annotate(n=Count("children__children__incidents"))
+        .filter(n__gt=0)
+        .order_by("-n")
+    )
+    large_region, small_region = regions.first(), regions.last()
+    provision = Charge.objects.public().values("provision__slug").annotate(n=Count("pk")).order_by("-n").first()
+    busy_person = (
+        Involvement.objects.public()
+        .filter(person__isnull=False, incident__in=public)
+        .values("person__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    incident = public.order_by("-period_start").first()
+    latin = NameVariant.objects.filter(script="latin", person__slug=busy_person["person__slug"]).first()
+    cyrillic = NameVariant.objects.filter(script="cyrillic").first()
+    type_slug = public.values("incident_type__slug").annotate(n=Count("pk")).order_by("-n").first()
+    return {
+        "large_region": large_region.slug,
+        "small_region": small_region.slug,
+        "provision": provision["provision__slug"],
+        "person": busy_person["person__slug"],
+        "incident": incident.slug,
+        "latin_name": latin.name.split()[-1],
+        "cyrillic_name": cyrillic.name.split()[-1],
+        "summary_word": "laptop",
+        "type": type_slug["incident_type__slug"],
+        "type_id": public.filter(incident_type__slug=type_slug["incident_type__slug"]).first().incident_type_id,
+    }
+
+
+def pages(example: dict) -> list[dict]:
+    """Each page with, where they can express it, the admin and Datasette equivalents."""
+    date_range = "date_from=2010-01-01&date_to=2014-12-31"
+    return [
+        {"name": "incidents", "url": "/incidents/", "admin": "", "datasette": ""},
+        {
+            "name": "region_large",
+            "url": f"/incidents/?region={example['large_region']}",
+            "admin": None,
+            "datasette": None,
+        },
+        {
+            "name": "region_small",
+            "url": f"/incidents/?region={example['small_region']}",
+            "admin": None,
+            "datasette": None,
+        },
+        {"name": "charge", "url": f"/incidents/?charge={example['provision']}", "admin": None, "datasette": None},
+        {
+            "name": "type_and_dates",
+            "url": f"/incidents/?type={example['type']}&{date_range}",
+            "admin": (
+                f"incident_type__id__exact={example['type_id']}"
+                "&period_start__gte=2010-01-01&period_start__lte=2014-12-31"
+            ),
+            "datasette": f"type_slug={example['type']}&start_date__gte=2010-01-01&start_date__lte=2014-12-31",
+        },
+        {
+            "name": "q_latin_name",
+            "url": f"/incidents/?q={example['latin_name']}",
+            "admin": None,
+            "datasette": f"_search={example['latin_name']}",
+        },
+        {
+            "name": "q_cyrillic_name",
+            "url": f"/incidents/?q={example['cyrillic_name']}",
+            "admin": None,
+            "datasette": f"_search={example['cyrillic_name']}",
+        },
+        {
+            "name": "q_summary_word",
+            "url": f"/incidents/?q={example['summary_word']}",
+            "admin": f"q={example['summary_word']}",
+            "datasette": f"_search={example['summary_word']}",
+        },
+        {
+            "name": "three_filters",
+            "url": f"/incidents/?region={example['large_region']}&type={example['type']}&{date_range}",
+            "admin": None,
+            "datasette": None,
+        },
+        {"name": "incident_detail", "url": f"/incidents/{example['incident']}/", "admin": None, "datasette": None},
+        {"name": "person_detail", "url": f"/people/{example['person']}/", "admin": None, "datasette": None},
+        {"name": "provision_detail", "url": f"/charges/{example['provision']}/", "admin": None, "datasette": None},
+        {"name": "api_filtered", "url": f"/api/incidents/?type={example['type']}", "admin": None, "datasette": None},
+    ]
+
+
+def flatten_for_datasette(path: Path) -> None:
+    """The public incidents as one SQLite table with full-text search, as a data team would publish them."""
+    database = sqlite3.connect(path)
+    database.executescript(
+        "DROP TABLE IF EXISTS incidents; DROP TABLE IF EXISTS incidents_fts;"
+        "CREATE TABLE incidents (id INTEGER PRIMARY KEY, slug TEXT, title TEXT, summary TEXT, type_slug TEXT,"
+        " place TEXT, start_date TEXT, names TEXT);"
+    )
+    names: dict[int, list[str]] = {}
+    for incident_id, name in (
+        Involvement.objects.public()
+        .filter(incident__in=Incident.objects.public(), person__isnull=False)
+        .values_list("incident_id", "person__name_variants__name")
+        .iterator(chunk_size=20_000)
+    ):
+        names.setdefault(incident_id, []).append(name or "")
+    rows = (
+        (pk, slug, title, summary, type_slug, place, start.isoformat(), " ".join(names.get(pk, [])))
+        for pk, slug, title, summary, type_slug, place, start in Incident.objects.public()
+        .values_list("pk", "slug", "title", "summary", "incident_type__slug", "place__name", "start_date")
+        .iterator(chunk_size=20_000)
+    )
+    database.executemany("INSERT INTO incidents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    database.executescript(
+        "CREATE INDEX incidents_type ON incidents(type_slug);"
+        "CREATE INDEX incidents_start ON incidents(start_date);"
+        "CREATE VIRTUAL TABLE incidents_fts USING fts5(title, summary, names, content=incidents, content_rowid=id);"
+        "INSERT INTO incidents_fts(incidents_fts) VALUES ('rebuild');"
+    )
+    database.commit()
+    database.close()
+
+
+def datasette_times(specs: list[dict], path: Path) -> tuple[dict[str, float], float | None]:
+    if not DATASETTE.exists():
+        print("Datasette is not installed (make bench installs it into .venv-bench); comparison skipped.")
+        return {}, None
+    port = 8765
+    server = subprocess.Popen(
+        [
+            str(DATASETTE),
+            "serve",
+            str(path),
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+            "--setting",
+            "sql_time_limit_ms",
+            "60000",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/{path.stem}/incidents.json"
+
+    def fetch(url: str) -> float:
+        started = time.perf_counter()
+        with urllib.request.urlopen(url, timeout=120) as response:
+            response.read()
+        return (time.perf_counter() - started) * 1000
+
+    try:
+        for _ in range(100):
+            try:
+                fetch(f"http://127.0.0.1:{port}/-/versions.json")
+                break
+            except OSError:
+                time.sleep(0.2)
+        floor = statistics.median([fetch(f"http://127.0.0.1:{port}/-/versions.json") for _ in range(RUNS)])
+        results = {}
+        for spec in specs:
+            if spec["datasette"] is None:
+                continue
+            url = f"{base}?_size=25&_sort_desc=start_date&{spec['datasette']}"
+            for _ in range(WARM_UP):
+                fetch(url)
+            results[spec["name"]] = round(statistics.median([fetch(url) for _ in range(RUNS)]), 2)
+        return results, round(floor, 2)
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def csv_export(size: int) -> dict:
+    """Export about 100,000 rows in a fresh process, to read its peak memory honestly."""
+    script = (
+        "import resource, sys, time; sys.argv=['x']; import bench.run as b;"
+        "from django.test import Client; c=Client(); t=time.perf_counter();"
+        "r=c.get('/incidents/export.csv'); it=iter(r.streaming_content); first=next(it);"
+        "fb=(time.perf_counter()-t)*1000; rows=first.count(b'\\n')\n"
+        "for chunk in it: rows+=chunk.count(b'\\n')\n"
+        "total=time.perf_counter()-t;"
+        "print(rows-1, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024, fb, total)"
+    )
+    output = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    rows, rss, first_byte, total = output.stdout.split()[-4:]
+    return {
+        "rows": int(rows),
+        "peak_rss_mb": round(float(rss), 1),
+        "first_byte_ms": round(float(first_byte), 2),
+        "total_s": round(float(total), 2),
+    }
+
+
+def write_results(size: int, report: dict) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{size}.json").write_text(json.dumps(report, indent=2) + "\n")
+    floor = report["http_floor_ms"]
+    lines = [
+        f"# Benchmark: {size:,} incidents ({report['database']})",
+        "",
+        f"Server-side times through Django's test client, {RUNS} runs after {WARM_UP} warm-up runs. "
+        f"HTTP floor (a trivial view served the same way): {floor} ms. "
+        f"Datasette over loopback HTTP; its own floor: {report.get('datasette_floor_ms')} ms.",
+        "",
+        "| page | p50 ms | p95 ms | max ms | queries | DB floor ms | p50 / (DB + HTTP floor) "
+        "| admin p50 ms | page/admin | Datasette p50 ms | page/Datasette | plan warnings |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+
+    def ratio(a, b):
+        return f"{a / b:.2f}" if a is not None and b else "–"
+
+    def shown(value):
+        return "–" if value is None else value
+
+    for page in report["pages"]:
+        floors = (page["raw_sql_ms"] or 0) + floor
+        cells = [
+            page["name"],
+            page["p50_ms"],
+            page["p95_ms"],
+            page["max_ms"],
+            page["queries"],
+            shown(page["raw_sql_ms"]),
+            ratio(page["p50_ms"], floors),
+            shown(page["admin_p50_ms"]),
+            ratio(page["p50_ms"], page["admin_p50_ms"]),
+            shown(page["datasette_p50_ms"]),
+            ratio(page["p50_ms"], page["datasette_p50_ms"]),
+            "; ".join(page["plan_warnings"]) or "–",
+        ]
+        lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
+    export = report["csv_export"]
+    lines += [
+        "",
+        f"CSV export: {export['rows']:,} rows, first byte after {export['first_byte_ms']} ms, "
+        f"{export['total_s']} s in all, peak memory of the exporting process {export['peak_rss_mb']} MB.",
+    ]
+    (RESULTS / f"{size}.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+def main() -> None:
+    size = int(os.environ.get("SIZE") or sys.argv[1])
+    generated = Incident.objects.filter(slug__startswith="gen1-").count()
+    if generated == 0:
+        call_command("generate_dataset", incidents=size, seed=1)
+    elif generated != size:
+        raise SystemExit(f"The database holds a generated dataset of {generated:,} incidents, not {size:,}.")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE")
+    example = pick_examples()
+    client = Client()
+    admin_client = Client()
+    admin_user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    admin_client.force_login(admin_user)
+    specs = pages(example)
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        http_floor = measure(client, "/bench-floor/")["p50_ms"]
+        results = []
+        for spec in specs:
+            timing = measure(client, spec["url"])
+            queries, raw_sql, warnings = database_floor(client, spec["url"])
+            admin = None
+            if spec["admin"] is not None:
+                admin = measure(admin_client, f"/admin/incidents/incident/?{spec['admin']}")["p50_ms"]
+            results.append(
+                {
+                    "name": spec["name"],
+                    "url": spec["url"],
+                    "runs": RUNS,
+                    **timing,
+                    "queries": queries,
+                    "raw_sql_ms": raw_sql,
+                    "admin_p50_ms": admin,
+                    "datasette_p50_ms": None,
+                    "plan_warnings": warnings,
+                }
+            )
+            print(f"{spec['name']:>18}: p50 {timing['p50_ms']} ms, p95 {timing['p95_ms']} ms, {queries} queries")
+    with tempfile.TemporaryDirectory() as folder:
+        flat = Path(folder) / "vigil.db"
+        flatten_for_datasette(flat)
+        datasette, datasette_floor = datasette_times(specs, flat)
+    for page in results:
+        page["datasette_p50_ms"] = datasette.get(page["name"])
+    report = {
+        "size": size,
+        "database": f"{connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}".strip(),
+        "http_floor_ms": http_floor,
+        "datasette_floor_ms": datasette_floor,
+        "pages": results,
+        "csv_export": csv_export(size),
+    }
+    write_results(size, report)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,401 @@
+"""Synthetic but realistic data for benchmarks: `generate_dataset --incidents N [--seed S]`.
+
+Shapes follow what documentation groups produce: a few places, types and articles account for
+most cases (Zipf-like), people carry names in Latin and Cyrillic with several spellings, about a
+tenth of incidents are drafts and a fiftieth confidential. Rows go in with bulk inserts in
+chunks, so a million incidents fit in memory and load in minutes. The same seed gives the same
+data.
+"""
+
+import bisect
+import datetime
+import itertools
+import random
+import time
+import uuid
+from collections.abc import Sequence
+
+from anyascii import anyascii
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.text import slugify
+
+from core.dates import period_of
+from core.text import normalise_name
+from incidents.models import Charge, Incident, IncidentType, Involvement, LegalProvision
+from incidents.vocabularies import ensure_default_incident_types
+from organisations.models import Organisation, OrganisationAlias
+from people.models import NameVariant, Person
+from places.iso import ensure_iso_places
+from places.models import Place
+
+COUNTRIES = ["KZ", "RU", "BY", "UZ", "KG", "TJ", "AZ", "AM"]
+FIRST_NAMES = [
+    "Айжан",
+    "Жанар",
+    "Ерлан",
+    "Нурлан",
+    "Асель",
+    "Гульнар",
+    "Бахыт",
+    "Серик",
+    "Айгуль",
+    "Марат",
+    "Наталья",
+    "Елена",
+    "Сергей",
+    "Алексей",
+    "Ольга",
+    "Дмитрий",
+    "Татьяна",
+    "Игорь",
+    "Светлана",
+    "Юрий",
+    "Жаңыл",
+    "Әсел",
+    "Қайрат",
+    "Өмір",
+    "Ұлан",
+    "Ғалым",
+    "Іңкәр",
+    "Шынар",
+    "Руслан",
+    "Динара",
+]
+SURNAMES = [
+    "Амирова",
+    "Сактаганова",
+    "Ахметов",
+    "Жумабаев",
+    "Нургалиев",
+    "Сулейменов",
+    "Касымова",
+    "Оспанов",
+    "Соколова",
+    "Иванов",
+    "Петрова",
+    "Смирнов",
+    "Кузнецова",
+    "Попов",
+    "Волкова",
+    "Морозов",
+    "Қожахметов",
+    "Әбілова",
+    "Өтебаев",
+    "Тұрсынова",
+    "Есенғали",
+    "Құрманов",
+    "Байжанова",
+    "Мұхтаров",
+]
+ORGANISATION_WORDS = [
+    ("Народное движение", "People's Movement"),
+    ("Союз", "Union"),
+    ("Центр", "Centre"),
+    ("Фонд", "Foundation"),
+    ("Партия", "Party"),
+    ("Комитет", "Committee"),
+    ("Бюро", "Bureau"),
+]
+ORGANISATION_NAMES = ["Алга", "Азат", "Свобода", "Справедливость", "Достоинство", "Рассвет", "Голос", "Кенес"]
+SUMMARY_WORDS = [
+    "activist",
+    "journalist",
+    "lawyer",
+    "detained",
+    "police",
+    "court",
+    "hearing",
+    "statement",
+    "protest",
+    "strike",
+    "office",
+    "search",
+    "equipment",
+    "seized",
+    "family",
+    "threatened",
+    "beaten",
+    "released",
+    "custody",
+    "charged",
+    "appeal",
+    "sentence",
+    "blogger",
+    "union",
+    "workers",
+    "oil",
+    "region",
+    "night",
+    "morning",
+    "airport",
+    "apartment",
+    "documents",
+    "laptop",
+    "video",
+    "witness",
+    "hospital",
+]
+CODES = [("Penal Code", "1997"), ("Penal Code", "2014"), ("Code of Administrative Offences", "2001")]
+CHUNK = 10_000
+
+
+def zipf_chooser(items: Sequence, rng: random.Random, exponent: float = 1.1):
+    """A function picking items with weights 1/rank^exponent: a few common, a long tail."""
+    cumulative = list(itertools.accumulate(1 / (rank**exponent) for rank in range(1, len(items) + 1)))
+    total = cumulative[-1]
+
+    def choose():
+        return items[bisect.bisect_left(cumulative, rng.random() * total)]
+
+    return choose
+
+
+class Command(BaseCommand):
+    help = "Fill the configured database with a synthetic dataset of N incidents (for benchmarks)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--incidents", type=int, required=True, help="number of incidents")
+        parser.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same data")
+
+    def handle(self, *args, incidents: int, seed: int, **options):
+        if incidents < 1:
+            raise CommandError("--incidents must be at least 1.")
+        prefix = f"gen{seed}-"
+        if Incident.objects.filter(slug__startswith=prefix).exists():
+            raise CommandError(f"A dataset with seed {seed} is already loaded; use another --seed or a fresh database.")
+        self.rng = random.Random(seed)
+        self.prefix = prefix
+        started = time.monotonic()
+        ensure_iso_places(Place)
+        ensure_default_incident_types(IncidentType)
+        with transaction.atomic():
+            places = self.make_places()
+            provisions = self.make_provisions()
+        self.report("places and provisions", started)
+        with transaction.atomic():
+            people = self.make_people(max(incidents // 3, 1))
+        self.report(f"{len(people):,} people", started)
+        with transaction.atomic():
+            organisations = self.make_organisations(max(incidents // 20, 1))
+        self.report(f"{len(organisations):,} organisations", started)
+        self.make_incidents(incidents, places, provisions, people, organisations, started)
+        self.report(f"{incidents:,} incidents", started)
+
+    def report(self, what: str, started: float):
+        self.stdout.write(f"{time.monotonic() - started:8.1f} s  {what}")
+
+    def new_uuid(self) -> uuid.UUID:
+        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+
+    def make_places(self) -> list[Place]:
+        regions = list(Place.objects.filter(kind=Place.Kind.REGION, parent__iso_code__in=COUNTRIES))
+        districts = Place.objects.bulk_create(
+            [
+                Place(
+                    public_id=self.new_uuid(),
+                    name=f"{region.name} district {number}",
+                    kind=Place.Kind.DISTRICT,
+                    parent=region,
+                    slug=f"{self.prefix}{region.slug}-d{number}",
+                )
+                for region in regions
+                for number in range(1, 4)
+            ],
+            batch_size=CHUNK,
+        )
+        cities = Place.objects.bulk_create(
+            [
+                Place(
+                    public_id=self.new_uuid(),
+                    name=f"{district.name} town {number}",
+                    kind=Place.Kind.CITY,
+                    parent=district,
+                    slug=f"{district.slug}-t{number}",
+                )
+                for district in districts
+                for number in range(1, 5)
+            ],
+            batch_size=CHUNK,
+        )
+        for place in districts + cities:
+            place.path = f"{place.parent.path}{place.pk}/"
+        Place.objects.bulk_update(districts + cities, ["path"], batch_size=CHUNK)
+        self.rng.shuffle(cities)
+        return cities
+
+    def make_provisions(self) -> list[LegalProvision]:
+        countries = list(Place.objects.filter(iso_code__in=COUNTRIES))
+        provisions = [
+            LegalProvision(
+                public_id=self.new_uuid(),
+                jurisdiction=country,
+                code=code,
+                edition=edition,
+                article=str(article),
+                title_en=f"Offence under article {article}",
+                slug=f"{self.prefix}{country.iso_code.lower()}-{slugify(code)}-{edition}-{article}",
+            )
+            for country in countries
+            for code, edition in CODES
+            for article in self.rng.sample(range(100, 500), 14)
+        ]
+        provisions = LegalProvision.objects.bulk_create(provisions, batch_size=CHUNK)
+        self.rng.shuffle(provisions)
+        return provisions
+
+    def spellings(self, cyrillic: str) -> list[tuple[str, str]]:
+        """The Cyrillic name, its romanisation and a few common alternative spellings."""
+        latin = anyascii(cyrillic).replace("'", "")
+        variants = [(cyrillic, NameVariant.Kind.TRANSLITERATION), (latin, NameVariant.Kind.SPELLING)]
+        for old, new in (("y", "j"), ("zh", "j"), ("ya", "ia"), ("kh", "h")):
+            if old in latin.lower():
+                variants.append((latin.replace(old, new), NameVariant.Kind.SPELLING))
+        return variants[: self.rng.randint(1, 4)]
+
+    def make_people(self, count: int) -> list[int]:
+        ids = []
+        for start in range(0, count, CHUNK):
+            names = [
+                f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(SURNAMES)}" for _ in range(min(CHUNK, count - start))
+            ]
+            people = Person.objects.bulk_create(
+                [
+                    Person(
+                        public_id=self.new_uuid(),
+                        name=anyascii(name).replace("'", ""),
+                        name_normalised=normalise_name(name),
+                        slug=f"{self.prefix}p{start + offset}",
+                        confidential=self.rng.random() < 0.02,
+                    )
+                    for offset, name in enumerate(names)
+                ],
+                batch_size=CHUNK,
+            )
+            NameVariant.objects.bulk_create(
+                [
+                    NameVariant(
+                        person=person,
+                        name=variant,
+                        kind=kind,
+                        normalised=normalise_name(variant),
+                        script="cyrillic" if variant == name else "latin",
+                    )
+                    for person, name in zip(people, names, strict=True)
+                    for variant, kind in self.spellings(name)
+                ],
+                batch_size=CHUNK,
+                ignore_conflicts=True,
+            )
+            ids.extend(person.pk for person in people)
+        return ids
+
+    def make_organisations(self, count: int) -> list[int]:
+        cyrillic_names, organisations = [], []
+        for number in range(count):
+            russian, english = self.rng.choice(ORGANISATION_WORDS)
+            word = self.rng.choice(ORGANISATION_NAMES)
+            cyrillic_names.append(f"{russian} «{word}» {number}")
+            name = f"{english} {anyascii(word)} {number}"
+            organisations.append(
+                Organisation(
+                    public_id=self.new_uuid(),
+                    name=name,
+                    name_normalised=normalise_name(name),
+                    kind=self.rng.choice(Organisation.Kind.values),
+                    slug=f"{self.prefix}o{number}",
+                    confidential=self.rng.random() < 0.02,
+                )
+            )
+        organisations = Organisation.objects.bulk_create(organisations, batch_size=CHUNK)
+        heads = organisations[: max(len(organisations) // 10, 1)]
+        branches = [org for org in organisations[len(heads) :] if self.rng.random() < 0.1]
+        for branch in branches:
+            branch.parent = self.rng.choice(heads)
+        Organisation.objects.bulk_update(branches, ["parent"], batch_size=CHUNK)
+        OrganisationAlias.objects.bulk_create(
+            [
+                OrganisationAlias(
+                    organisation=organisation,
+                    name=alias,
+                    kind=OrganisationAlias.Kind.TRANSLATION,
+                    normalised=normalise_name(alias),
+                )
+                for organisation, cyrillic in zip(organisations, cyrillic_names, strict=True)
+                for alias in [cyrillic, anyascii(cyrillic)][: self.rng.randint(1, 2)]
+            ],
+            batch_size=CHUNK,
+            ignore_conflicts=True,
+        )
+        return [organisation.pk for organisation in organisations]
+
+    def make_incidents(self, count, places, provisions, people, organisations, started):
+        types = list(IncidentType.objects.order_by("pk"))
+        choose_type = zipf_chooser(types, self.rng)
+        choose_place = zipf_chooser(places, self.rng)
+        choose_provision = zipf_chooser(provisions, self.rng)
+        choose_victim = zipf_chooser(people, self.rng, exponent=0.8)
+        first_day = datetime.date(2000, 1, 1).toordinal()
+        last_day = datetime.date(2025, 12, 31).toordinal()
+        for start in range(0, count, CHUNK):
+            batch = []
+            for number in range(start, min(start + CHUNK, count)):
+                incident_type = choose_type()
+                place = choose_place()
+                precision = self.rng.choices(["day", "month", "year"], weights=[80, 15, 5])[0]
+                first, last = period_of(datetime.date.fromordinal(self.rng.randint(first_day, last_day)), precision)
+                words = " ".join(self.rng.choices(SUMMARY_WORDS, k=12))
+                roll = self.rng.random()
+                batch.append(
+                    Incident(
+                        public_id=self.new_uuid(),
+                        slug=f"{self.prefix}{number}",
+                        title=f"{incident_type.name} in {place.name}",
+                        summary=f"Report {number}: {words}.",
+                        incident_type=incident_type,
+                        start_date=first,
+                        start_precision=precision,
+                        period_start=first,
+                        period_end=last,
+                        place=place,
+                        status=Incident.Status.DRAFT if roll < 0.10 else Incident.Status.VERIFIED,
+                        confidential=0.10 <= roll < 0.12,
+                    )
+                )
+            incidents = Incident.objects.bulk_create(batch, batch_size=CHUNK)
+            involvements, charges = [], []
+            for incident in incidents:
+                victim = choose_victim()
+                involvements.append(Involvement(incident=incident, role="victim", person_id=victim))
+                if self.rng.random() < 0.5:
+                    involvements.append(
+                        Involvement(
+                            incident=incident, role="perpetrator", organisation_id=self.rng.choice(organisations)
+                        )
+                    )
+                else:
+                    involvements.append(
+                        Involvement(incident=incident, role="perpetrator", unidentified_actor="Unidentified officers")
+                    )
+                involvements.append(Involvement(incident=incident, role="witness", person_id=self.rng.choice(people)))
+                if self.rng.random() < 0.3:
+                    status = self.rng.choice(Charge.Status.values)
+                    convicted = status == Charge.Status.CONVICTED
+                    months = self.rng.randint(6, 120) if convicted else None
+                    charges.append(
+                        Charge(
+                            public_id=self.new_uuid(),
+                            person_id=victim,
+                            provision=choose_provision(),
+                            incident=incident,
+                            date=incident.start_date,
+                            date_precision=incident.start_precision,
+                            status=status,
+                            sentence_months=months,
+                            sentence=f"{months} months" if convicted else "",
+                        )
+                    )
+            Involvement.objects.bulk_create(involvements, batch_size=CHUNK)
+            Charge.objects.bulk_create(charges, batch_size=CHUNK)
+            if (start // CHUNK) % 10 == 0:
+                self.report(f"{start + len(incidents):,} incidents", started)
