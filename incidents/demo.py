@@ -9,6 +9,7 @@ import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 
 from organisations.models import Membership, Organisation, OrganisationAlias
 from people.models import NameVariant, Person, Relationship
@@ -54,7 +55,9 @@ def organisation(slug: str, aliases: list[tuple[str, str, str]], **fields) -> Or
 
 
 def incident(slug: str, **fields) -> Incident:
-    return Incident.objects.update_or_create(slug=slug, defaults={"status": VERIFIED, **fields})[0]
+    fields = {"status": VERIFIED, **fields}
+    first_verified = {**fields, "last_verified_at": timezone.now()}
+    return Incident.objects.update_or_create(slug=slug, defaults=fields, create_defaults=first_verified)[0]
 
 
 def involve(record: Incident, role: str, *, person=None, organisation=None, unidentified_actor="", **fields):
