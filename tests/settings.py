@@ -14,3 +14,6 @@ os.environ.setdefault("OTP_REQUIRED", "0")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="vigil-test-media-"))
 
 from config.settings import *  # noqa: E402,F403
+
+# A fast hash: the tests create many accounts; the production hasher is the default one.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
