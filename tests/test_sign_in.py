@@ -1,7 +1,5 @@
 """Signing in to the admin: lockout after failures, two-factor codes, and the security headers."""
 
-import time
-
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
