@@ -7,7 +7,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
+from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -52,7 +53,11 @@ class VigilAdminSite(admin.AdminSite):
 
     def get_urls(self):
         return [
-            path("two-factor/", login_required(self.two_factor_view, login_url="admin:login"), name="two_factor"),
+            path(
+                "two-factor/",
+                never_cache(login_required(self.two_factor_view, login_url="admin:login")),
+                name="two_factor",
+            ),
             *super().get_urls(),
         ]
 
@@ -82,6 +87,5 @@ class VigilAdminSite(admin.AdminSite):
             "device": device,
             "key": b32encode(device.bin_key).decode(),
             "required": needs_second_factor(user),
-            "index_url": reverse("admin:index"),
         }
         return TemplateResponse(request, "admin/two_factor.html", context)
