@@ -163,7 +163,9 @@ class IncidentAdmin(HistoryAdmin):
         return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or obj.status in Incident.DELETABLE_STATES)
+        # A correction is discarded with its own button: its evidence rows would block a plain delete.
+        deletable = obj is None or (obj.status in Incident.DELETABLE_STATES and not obj.revision_of_id)
+        return super().has_delete_permission(request, obj) and deletable
 
     def get_actions(self, request):
         # The bulk delete would skip the rule that published incidents are kept.
@@ -200,7 +202,7 @@ class IncidentAdmin(HistoryAdmin):
                 self.admin_site.admin_view(getattr(self, f"{step}_view")),
                 name=f"incidents_incident_{step}",
             )
-            for step in ("submit", "review", "retract", "correct")
+            for step in ("submit", "review", "retract", "correct", "discard")
         ]
         return own + super().get_urls()
 
@@ -297,6 +299,20 @@ class IncidentAdmin(HistoryAdmin):
             "version until a verifier verifies this correction.",
         )
         return redirect(self._change_url(correction))
+
+    def discard_view(self, request, object_id):
+        correction = self._incident_for(request, object_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._require(request, "incidents.delete_incident")
+        published = correction.revision_of
+        try:
+            workflow.discard_correction(incident=correction, by=request.user)
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect(self._change_url(correction))
+        messages.success(request, "The correction was discarded; the published incident is unchanged.")
+        return redirect(self._change_url(published))
 
 
 @admin.register(SubmittedIncident)

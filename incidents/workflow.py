@@ -230,9 +230,28 @@ def _apply_correction(copy: Incident, *, by: AbstractBaseUser, note: str) -> Inc
     for model, link in CHILD_ROWS:
         _apply_rows(model, link, copy, incident, by=by, reason=reason)
     _apply_citations(copy, incident, by=by, reason=reason)
+    _drop_correction(copy)
+    return incident
+
+
+@transaction.atomic
+def discard_correction(*, incident: Incident, by: AbstractBaseUser) -> None:
+    """Throw away a correction that is not wanted; the published incident stays as it is."""
+    _require(by, "incidents.delete_incident", "discard corrections")
+    incident = _locked(incident)
+    if not incident.revision_of_id:
+        raise WorkflowError("Only a proposed correction can be discarded.")
+    _require_state(incident, (Status.DRAFT, Status.REJECTED), "discarded")
+    incident._history_user, incident._change_reason = by, "Correction discarded"
+    _drop_correction(incident)
+
+
+def _drop_correction(copy: Incident) -> None:
+    # The copy's evidence rows name the same stored files as the published rows: unlink the
+    # files from the copies first, so that nothing that cleans up files on delete touches them.
+    Evidence.objects.filter(incident=copy).update(file="")
     Evidence.objects.filter(incident=copy).delete()
     Incident.objects.filter(pk=copy.pk).delete()
-    return incident
 
 
 def _apply_rows(model, link: str, copy: Incident, incident: Incident, *, by, reason: str) -> None:

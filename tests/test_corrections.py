@@ -167,3 +167,26 @@ def test_the_demo_command_is_recorded_in_the_history(demo):
         assert model.history.filter(history_type="+").count() == model.objects.count() > 0
     call_command("load_demo", verbosity=0)
     assert Incident.history.filter(history_type="~").count() >= Incident.objects.count()
+
+
+def test_a_correction_can_be_discarded_and_the_published_incident_stays(client, demo, signed_in):
+    researcher = signed_in("Researcher")
+    shooting = Incident.objects.get(slug="shooting-amirova-saktaganova-zhanaozen-2011")
+    evidence = list(shooting.evidence.values_list("pk", "description"))
+    assert evidence, "the demo shooting has evidence, which a plain delete of the copy would trip over"
+    correction = propose(researcher, shooting)
+    assert correction.evidence.count() == len(evidence)
+    response = researcher.post(url("discard", correction))
+    assert response["Location"] == url("change", shooting)
+    assert not Incident.objects.filter(pk=correction.pk).exists()
+    assert list(shooting.evidence.values_list("pk", "description")) == evidence
+    assert "lumbar region" in client.get(shooting.get_absolute_url()).content.decode()
+
+
+def test_a_published_incident_cannot_be_deleted_even_outside_the_admin(demo):
+    from incidents.models import ProtectedIncidentError
+
+    arrest = Incident.objects.get(slug=ARREST)
+    with pytest.raises(ProtectedIncidentError):
+        arrest.delete()
+    assert Incident.objects.filter(pk=arrest.pk).exists()
