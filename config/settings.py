@@ -168,6 +168,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 # Two-factor sign-in (django-otp TOTP). Any staff member may enrol; with OTP_REQUIRED on (the
 # default outside DEBUG) Verifiers, Administrators and superusers cannot use the admin without it.

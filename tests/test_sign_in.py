@@ -40,6 +40,7 @@ def test_a_user_is_locked_out_after_repeated_failures_even_with_the_right_passwo
         sign_in(client, "rahima", "wrong-password", address=f"10.0.1.{attempt}")
     response = sign_in(client, "rahima", address="10.0.2.1")
     assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
     assert not is_signed_in(client)
 
 
