@@ -20,6 +20,7 @@ ROLES = ["anonymous", "researcher", "verifier", "administrator"]
 ALLOWED = {
     "view draft": {"researcher", "verifier", "administrator"},
     "edit": {"researcher", "verifier"},
+    "edit verified": set(),  # a published incident changes only through a correction
     "submit": {"researcher", "verifier"},
     "verify own": set(),
     "verify other's": {"verifier"},
@@ -70,6 +71,13 @@ def edit(client, user):
     return incident.title == "Title after the edit"
 
 
+def edit_verified(client, user):
+    incident = entered_by_someone_else("verified", title="Published title")
+    client.post(url("change", incident), {"title": "Edited in place", "opened_version": incident.version})
+    incident.refresh_from_db()
+    return incident.title != "Published title"
+
+
 def submit(client, user):
     incident = entered_by_someone_else()
     client.post(url("submit", incident))
@@ -115,6 +123,7 @@ def delete_verified(client, user):
 ACTIONS = {
     "view draft": view_draft,
     "edit": edit,
+    "edit verified": edit_verified,
     "submit": submit,
     "verify own": verify_own,
     "verify other's": verify_others,
