@@ -310,8 +310,11 @@ class ProtectedIncidentError(Exception):
 
 class InvolvementQuerySet(models.QuerySet):
     def public(self):
+        # Only rows of public incidents: drafts and private corrections have involvements too.
         return (
-            self.filter(confidential=False).exclude(person__confidential=True).exclude(organisation__confidential=True)
+            self.filter(incident__in=Incident.objects.public(), confidential=False)
+            .exclude(person__confidential=True)
+            .exclude(organisation__confidential=True)
         )
 
 

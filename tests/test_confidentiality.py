@@ -42,3 +42,17 @@ def test_the_same_person_keeps_one_pseudonym_within_an_incident(demo):
     other = person("Other Secret")
     Involvement.objects.create(incident=incident, role="witness", person=other)
     assert incident.public_person_names == {secret.pk: "Person A", other.pk: "Person B"}
+
+
+def test_involvements_of_unpublished_incidents_and_corrections_are_not_public(demo):
+    from incidents import workflow
+
+    from .factories import make_user
+
+    draft = make_incident(status="draft")
+    Involvement.objects.create(incident=draft, role="victim", unidentified_actor="Draft-only actor")
+    arrest = draft.__class__.objects.get(slug="amirova-arrest-aktau-airport-2012")
+    correction = workflow.propose_correction(incident=arrest, by=make_user("Researcher"))
+    public = Involvement.objects.public()
+    assert not public.filter(incident__in=[draft, correction]).exists()
+    assert public.filter(incident=arrest).count() == arrest.involvements.count()
