@@ -30,23 +30,12 @@ CHILD_ROWS: list[tuple[type[models.Model], str]] = [
     (Evidence, "incident"),
     (IncidentLink, "from_incident"),
 ]
-# What a correction may change on the incident itself: everything a researcher edits.
+# What a correction may change on the incident itself: every field a researcher edits (the
+# slug, the public address, stays; state and review fields belong to the workflow).
 CORRECTABLE_FIELDS = [
-    "title",
-    "summary",
-    "incident_type",
-    "start_date",
-    "start_precision",
-    "end_date",
-    "end_precision",
-    "dates_approximate",
-    "ongoing",
-    "local_time",
-    "local_time_approximate",
-    "place",
-    "location_detail",
-    "confidential",
-    "private_notes",
+    field.name
+    for field in Incident._meta.concrete_fields
+    if field.editable and not field.primary_key and field.name not in {"slug", "status"}
 ]
 _NOT_COPIED = {"id", "public_id", "created_at", "updated_at"}
 
