@@ -8,6 +8,7 @@ from django.urls import reverse
 from incidents import workflow
 from incidents.models import Charge, Incident, Involvement
 from people.models import Person
+from places.models import Place
 
 from .factories import admin_form_data, make_incident, make_user
 
@@ -163,10 +164,16 @@ def test_history_cannot_be_edited_or_deleted_from_the_admin(demo, staff_client):
 
 
 def test_the_demo_command_is_recorded_in_the_history(demo):
-    for model in (Incident, Involvement, Charge, Person):
+    for model in (Incident, Involvement, Charge, Person, Place):
         assert model.history.filter(history_type="+").count() == model.objects.count() > 0
     call_command("load_demo", verbosity=0)
     assert Incident.history.filter(history_type="~").count() >= Incident.objects.count()
+
+
+def test_places_the_demo_command_creates_in_bulk_are_recorded_too(db):
+    Place.history.all().delete()  # as after a flush: the ISO places are created again in bulk
+    call_command("load_demo", verbosity=0)
+    assert Place.history.filter(history_type="+").count() == Place.objects.count()
 
 
 def test_a_correction_can_be_discarded_and_the_published_incident_stays(client, demo, signed_in):
