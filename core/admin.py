@@ -1,4 +1,6 @@
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from simple_history.admin import SimpleHistoryAdmin
 
 from .text import normalise_name
 
@@ -21,3 +23,16 @@ class NormalisedNameSearchMixin:
         for field in self.normalised_search_fields:
             matches |= Q(**{f"{field}__contains": term})
         return queryset.filter(matches), True
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """An admin whose records show their full history: who changed which field, when, from what to what.
+
+    History is evidence of how a record came to say what it says, so it is read only: the
+    library's "revert" form is closed (a revert would also bypass the review workflow).
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("History is read only.")
+        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -1,31 +1,84 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 
+from core.admin import HistoryAdmin
 from sources.admin import CitationInline
 
-from .models import Charge, Evidence, Incident, IncidentLink, IncidentType, Involvement, LegalProvision
+from . import workflow
+from .forms import IncidentAdminForm, RetractForm, ReviewForm
+from .models import (
+    Charge,
+    Evidence,
+    Incident,
+    IncidentLink,
+    IncidentType,
+    Involvement,
+    LegalProvision,
+    StaleEditError,
+    SubmittedIncident,
+)
+
+
+class FollowsIncidentStateInline:
+    """Rows shown on an incident's page can be changed only while the incident itself can."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_editable)
+
+
+class IncidentRowAdmin(HistoryAdmin):
+    """Admin of a row that belongs to an incident: editable only while its incident is."""
+
+    incident_field = "incident"
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == self.incident_field:
+            kwargs["queryset"] = Incident.objects.filter(status__in=Incident.EDITABLE_STATES)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class IncidentCitationInline(FollowsIncidentStateInline, CitationInline):
+    pass
 
 
 @admin.register(IncidentType)
-class IncidentTypeAdmin(admin.ModelAdmin):
+class IncidentTypeAdmin(HistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
 
 
-class InvolvementInline(admin.TabularInline):
+class InvolvementInline(FollowsIncidentStateInline, admin.TabularInline):
     model = Involvement
     extra = 1
     autocomplete_fields = ["person", "organisation"]
     fields = ["role", "person", "organisation", "unidentified_actor", "description", "confidential"]
 
 
-class ChargeInline(admin.TabularInline):
+class ChargeInline(FollowsIncidentStateInline, admin.TabularInline):
     model = Charge
     extra = 0
     autocomplete_fields = ["person", "provision"]
     fields = ["person", "provision", "date", "date_precision", "status", "sentence", "sentence_months"]
 
 
-class EvidenceInline(admin.StackedInline):
+class EvidenceInline(FollowsIncidentStateInline, admin.StackedInline):
     model = Evidence
     extra = 0
     autocomplete_fields = ["source"]
@@ -33,7 +86,7 @@ class EvidenceInline(admin.StackedInline):
     readonly_fields = ["sha256"]
 
 
-class IncidentLinkInline(admin.TabularInline):
+class IncidentLinkInline(FollowsIncidentStateInline, admin.TabularInline):
     model = IncidentLink
     fk_name = "from_incident"
     extra = 0
@@ -42,17 +95,34 @@ class IncidentLinkInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
-    list_display = ["title", "incident_type", "date_display", "place", "status", "confidential"]
+class IncidentAdmin(HistoryAdmin):
+    form = IncidentAdminForm
+    list_display = ["title", "incident_type", "date_display", "place", "status", "correction_of", "confidential"]
     list_filter = ["status", "confidential", "incident_type", "start_precision"]
-    list_select_related = ["incident_type", "place"]
+    list_select_related = ["incident_type", "place", "revision_of"]
     search_fields = ["title", "summary", "slug"]
     date_hierarchy = "period_start"
     autocomplete_fields = ["incident_type", "place"]
-    readonly_fields = ["public_id", "created_by", "created_at", "updated_at"]
-    inlines = [InvolvementInline, ChargeInline, EvidenceInline, IncidentLinkInline, CitationInline]
+    readonly_fields = [
+        "status",
+        "public_id",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "last_edited_by",
+        "revision_of",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "review_note",
+        "verified_by",
+        "last_verified_at",
+        "retraction_reason",
+        "retracted_at",
+    ]
+    inlines = [InvolvementInline, ChargeInline, EvidenceInline, IncidentLinkInline, IncidentCitationInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "incident_type", "summary", "status"]}),
+        (None, {"fields": ["title", "slug", "incident_type", "summary", "status", "opened_version"]}),
         (
             "When",
             {
@@ -66,21 +136,223 @@ class IncidentAdmin(admin.ModelAdmin):
         ),
         ("Where", {"fields": ["place", "location_detail"]}),
         ("Staff only", {"fields": ["private_notes", "confidential"]}),
-        ("Record", {"fields": ["public_id", "created_by", "created_at", "updated_at"]}),
+        (
+            "Review",
+            {
+                "fields": [
+                    "revision_of",
+                    ("submitted_by", "submitted_at"),
+                    ("reviewed_by", "review_note"),
+                    ("verified_by", "last_verified_at"),
+                    ("retraction_reason", "retracted_at"),
+                ]
+            },
+        ),
+        ("Record", {"fields": ["public_id", "created_by", "last_edited_by", "created_at", "updated_at"]}),
     ]
 
     @admin.display(description="date", ordering="period_start")
     def date_display(self, incident):
         return incident.date_display
 
+    @admin.display(description="correction of", ordering="revision_of")
+    def correction_of(self, incident):
+        return incident.revision_of or ""
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.is_editable)
+
+    def has_delete_permission(self, request, obj=None):
+        # A correction is discarded with its own button: its evidence rows would block a plain delete.
+        deletable = obj is None or (obj.status in Incident.DELETABLE_STATES and not obj.revision_of_id)
+        return super().has_delete_permission(request, obj) and deletable
+
+    def get_actions(self, request):
+        # The bulk delete would skip the rule that published incidents are kept.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        obj.last_edited_by = request.user
+        if change:
+            obj.save(expected_version=form.cleaned_data["opened_version"])
+        else:
+            obj.save()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEditError:
+            # Another save won the race between the form's check and this save; the transaction
+            # of this one was rolled back, so nothing of either is lost.
+            messages.error(
+                request,
+                "Someone else saved this incident at the same moment; your changes were not saved. "
+                "Open it again and make your changes on the current version.",
+            )
+            return HttpResponseRedirect(request.path)
+
+    def get_urls(self):
+        own = [
+            path(
+                f"<path:object_id>/{step}/",
+                self.admin_site.admin_view(getattr(self, f"{step}_view")),
+                name=f"incidents_incident_{step}",
+            )
+            for step in ("submit", "review", "retract", "correct", "discard")
+        ]
+        return own + super().get_urls()
+
+    def _incident_for(self, request, object_id) -> Incident:
+        incident = get_object_or_404(Incident, pk=object_id)
+        if not self.has_view_permission(request, incident):
+            raise PermissionDenied
+        return incident
+
+    def _change_url(self, incident: Incident) -> str:
+        return reverse("admin:incidents_incident_change", args=[incident.pk])
+
+    def _workflow_page(self, request, incident, form, title, template, **context):
+        return TemplateResponse(
+            request,
+            f"admin/incidents/incident/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": title,
+                "incident": incident,
+                "form": form,
+                **context,
+            },
+        )
+
+    @staticmethod
+    def _require(request, permission: str):
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+
+    def submit_view(self, request, object_id):
+        incident = self._incident_for(request, object_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._require(request, "incidents.submit_incident")
+        try:
+            workflow.submit(incident=incident, by=request.user)
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Submitted for review: a verifier will check it against its sources.")
+        return redirect(self._change_url(incident))
+
+    def review_view(self, request, object_id):
+        incident = self._incident_for(request, object_id)
+        self._require(request, "incidents.verify_incident")
+        form = ReviewForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            action = workflow.verify if form.cleaned_data["decision"] == "verify" else workflow.reject
+            try:
+                result = action(incident=incident, by=request.user, note=form.cleaned_data["note"])
+            except workflow.WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"“{result}” is now {result.get_status_display()}.")
+                return redirect("admin:incidents_submittedincident_changelist")
+        return self._workflow_page(
+            request,
+            incident,
+            form,
+            f"Review “{incident}”",
+            "review.html",
+            changes=workflow.describe_correction(incident) if incident.revision_of_id else None,
+        )
+
+    def retract_view(self, request, object_id):
+        incident = self._incident_for(request, object_id)
+        self._require(request, "incidents.retract_incident")
+        form = RetractForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                workflow.retract(incident=incident, by=request.user, reason=form.cleaned_data["reason"])
+            except workflow.WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Retracted: its public address now gives your reason instead of the content.")
+                return redirect(self._change_url(incident))
+        return self._workflow_page(request, incident, form, f"Retract “{incident}”", "retract.html")
+
+    def correct_view(self, request, object_id):
+        incident = self._incident_for(request, object_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._require(request, "incidents.change_incident")
+        try:
+            correction = workflow.propose_correction(incident=incident, by=request.user)
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect(self._change_url(incident))
+        messages.info(
+            request,
+            "This is your private copy of the published incident. The public keeps seeing the published "
+            "version until a verifier verifies this correction.",
+        )
+        return redirect(self._change_url(correction))
+
+    def discard_view(self, request, object_id):
+        correction = self._incident_for(request, object_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self._require(request, "incidents.delete_incident")
+        published = correction.revision_of
+        try:
+            workflow.discard_correction(incident=correction, by=request.user)
+        except workflow.WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect(self._change_url(correction))
+        messages.success(request, "The correction was discarded; the published incident is unchanged.")
+        return redirect(self._change_url(published))
+
+
+@admin.register(SubmittedIncident)
+class ReviewQueueAdmin(admin.ModelAdmin):
+    """Verifiers' queue: submitted incidents and corrections, oldest submission first."""
+
+    list_display = ["title", "kind", "submitted_by", "submitted_at", "created_by", "last_edited_by", "review"]
+    list_select_related = ["submitted_by", "created_by", "last_edited_by", "revision_of"]
+    ordering = ["submitted_at", "pk"]
+    list_display_links = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).review_queue()
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("incidents.verify_incident")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("incidents.verify_incident")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="kind")
+    def kind(self, incident):
+        return f"correction of “{incident.revision_of}”" if incident.revision_of_id else "new incident"
+
+    @admin.display(description="")
+    def review(self, incident):
+        return format_html('<a href="{}">Review</a>', reverse("admin:incidents_incident_review", args=[incident.pk]))
 
 
 @admin.register(LegalProvision)
-class LegalProvisionAdmin(admin.ModelAdmin):
+class LegalProvisionAdmin(HistoryAdmin):
     list_display = ["reference", "title_en", "slug"]
     list_filter = ["jurisdiction", "code"]
     list_select_related = ["jurisdiction"]
@@ -94,7 +366,7 @@ class LegalProvisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Charge)
-class ChargeAdmin(admin.ModelAdmin):
+class ChargeAdmin(IncidentRowAdmin):
     list_display = ["person", "provision", "status", "date", "sentence"]
     list_filter = ["status", "provision__jurisdiction"]
     list_select_related = ["person", "provision__jurisdiction", "incident"]
@@ -106,7 +378,7 @@ class ChargeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Involvement)
-class InvolvementAdmin(admin.ModelAdmin):
+class InvolvementAdmin(IncidentRowAdmin):
     list_display = ["__str__", "incident", "role", "confidential"]
     list_filter = ["role", "confidential"]
     list_select_related = ["incident", "person", "organisation"]
@@ -116,7 +388,9 @@ class InvolvementAdmin(admin.ModelAdmin):
 
 
 @admin.register(IncidentLink)
-class IncidentLinkAdmin(admin.ModelAdmin):
+class IncidentLinkAdmin(IncidentRowAdmin):
+    incident_field = "from_incident"
+
     list_display = ["from_incident", "kind", "to_incident"]
     list_filter = ["kind"]
     list_select_related = ["from_incident", "to_incident"]
@@ -125,7 +399,7 @@ class IncidentLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(IncidentRowAdmin):
     list_display = ["__str__", "incident", "kind", "sha256", "confidential"]
     list_filter = ["kind", "confidential"]
     list_select_related = ["incident"]

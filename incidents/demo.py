@@ -9,6 +9,7 @@ import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 
 from organisations.models import Membership, Organisation, OrganisationAlias
 from people.models import NameVariant, Person, Relationship
@@ -54,7 +55,9 @@ def organisation(slug: str, aliases: list[tuple[str, str, str]], **fields) -> Or
 
 
 def incident(slug: str, **fields) -> Incident:
-    return Incident.objects.update_or_create(slug=slug, defaults={"status": VERIFIED, **fields})[0]
+    fields = {"status": VERIFIED, **fields}
+    first_verified = {**fields, "last_verified_at": timezone.now()}
+    return Incident.objects.update_or_create(slug=slug, defaults=fields, create_defaults=first_verified)[0]
 
 
 def involve(record: Incident, role: str, *, person=None, organisation=None, unidentified_actor="", **fields):
@@ -79,6 +82,11 @@ def load_demo() -> None:
     # Places: the ISO 3166 countries and regions come with the database (added again here if a
     # flush removed them); towns and sites are added.
     ensure_iso_places(Place)
+    # Bulk-created places skip the history kept on each save: give them their "created" record.
+    Place.history.bulk_history_create(
+        list(Place.objects.exclude(pk__in=Place.history.values("id"))),
+        default_change_reason="ISO 3166 countries and regions",
+    )
     ensure_default_incident_types(IncidentType)
     kazakhstan = Place.objects.get(iso_code="KZ")
     mangistau = Place.objects.get(iso_code="KZ-47")

@@ -1,12 +1,15 @@
 import datetime
 import hashlib
+import string
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.dates import DatePrecision, format_date, format_time, period_of, truncate_to_precision
 from core.models import PublicRecord, SluggedRecord
@@ -15,6 +18,7 @@ from core.models import PublicRecord, SluggedRecord
 class IncidentType(SluggedRecord):
     name = models.CharField(_("name"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("incident type")
@@ -29,6 +33,14 @@ class IncidentQuerySet(models.QuerySet):
     def public(self):
         """What the public may see. Every public page, export and API goes through this."""
         return self.filter(status=Incident.Status.VERIFIED, confidential=False)
+
+    def publicly_retracted(self):
+        """Incidents that were public and are withdrawn: their address answers with the reason (HTTP 410)."""
+        return self.filter(status=Incident.Status.RETRACTED, confidential=False)
+
+    def review_queue(self):
+        """What waits for a verifier, oldest submission first."""
+        return self.filter(status=Incident.Status.SUBMITTED).order_by("submitted_at", "pk")
 
 
 class Incident(SluggedRecord):
@@ -88,15 +100,86 @@ class Incident(SluggedRecord):
         editable=False,
         related_name="+",
     )
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    review_note = models.TextField(_("note of the last review"), blank=True, editable=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    last_verified_at = models.DateTimeField(_("last verified"), null=True, blank=True, editable=False)
+    retraction_reason = models.TextField(
+        _("public reason for the retraction"), blank=True, editable=False, help_text=_("Shown to the public.")
+    )
+    retracted_at = models.DateTimeField(_("retracted"), null=True, blank=True, editable=False)
+    revision_of = models.OneToOneField(
+        "self",
+        verbose_name=_("proposed correction of"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="pending_correction",
+        help_text=_("A correction is a private copy; verifying it applies it to the published incident."),
+    )
+    revision_rows = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("For a correction: which of its rows stand for which rows of the published incident."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     citations = GenericRelation("sources.Citation")
 
     objects = IncidentQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
         ordering = ["-period_start", "-pk"]
+        permissions = [
+            ("submit_incident", "Can submit an incident for review"),
+            ("verify_incident", "Can verify or reject an incident entered by someone else"),
+            ("retract_incident", "Can retract a verified incident"),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(revision_of__isnull=True) | ~Q(status="verified"),
+                name="incident_correction_is_never_published",
+                violation_error_message=_("A proposed correction is applied to its incident, never published itself."),
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="incident_ends_after_start",
@@ -120,7 +203,19 @@ class Incident(SluggedRecord):
     def get_absolute_url(self):
         return reverse("incidents:detail", kwargs={"slug": self.slug})
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, expected_version: int | None = None, **kwargs):
+        """Save, and count the version; with `expected_version`, refuse to overwrite a newer save.
+
+        The check and the count are one conditional UPDATE, so two editors who opened the same
+        version cannot both succeed, whatever the database.
+        """
+        if self.pk is not None and expected_version is not None:
+            claimed = Incident.objects.filter(pk=self.pk, version=expected_version).update(version=expected_version + 1)
+            if not claimed:
+                raise StaleEditError(self, expected_version)
+            self.version = expected_version + 1
+        elif self.pk is not None and not self._state.adding:
+            self.version += 1
         self.start_date = truncate_to_precision(self.start_date, self.start_precision)
         if self.end_date:
             self.end_date = truncate_to_precision(self.end_date, self.end_precision)
@@ -143,11 +238,83 @@ class Incident(SluggedRecord):
             return f"{start} – {format_date(self.end_date, self.end_precision, self.dates_approximate)}"
         return f"since {start}" if self.ongoing else start
 
+    EDITABLE_STATES = (Status.DRAFT, Status.SUBMITTED, Status.REJECTED)
+    DELETABLE_STATES = (Status.DRAFT, Status.REJECTED)
+
+    @property
+    def is_editable(self) -> bool:
+        """Published and retracted incidents change only through a verified correction."""
+        return self.status in self.EDITABLE_STATES
+
+    def delete(self, *args, **kwargs):
+        if self.status not in self.DELETABLE_STATES:
+            raise ProtectedIncidentError(
+                _("A %(status)s incident is kept: retract it instead of deleting it.")
+                % {"status": self.get_status_display()}
+            )
+        return super().delete(*args, **kwargs)
+
+    @cached_property
+    def public_person_names(self) -> dict[int, str]:
+        """The name each person of this incident goes by in public: their name, or a pseudonym.
+
+        People who did not consent are "Person A", "Person B"… in the order they first appear
+        among this incident's public involvements, then its public charges. Only public rows
+        count, so adding a staff-only record never shifts anyone's letter, and the order of
+        rows is the order of their creation, so a pseudonym is the same on every visit.
+        """
+        from people.models import Person
+
+        public_people = Person.objects.public()
+        appearances = [
+            *Involvement.objects.public()
+            .filter(incident=self, person__in=public_people)
+            .order_by("pk")
+            .values_list("person_id", "person__name", "person__consent_to_publish"),
+            *Charge.objects.public()
+            .filter(incident=self, person__in=public_people)
+            .order_by("pk")
+            .values_list("person_id", "person__name", "person__consent_to_publish"),
+        ]
+        names: dict[int, str] = {}
+        pseudonyms = 0
+        for person_id, name, consents in appearances:
+            if person_id in names:
+                continue
+            if consents:
+                names[person_id] = name
+            else:
+                names[person_id] = pseudonym(pseudonyms)
+                pseudonyms += 1
+        return names
+
+
+def pseudonym(index: int) -> str:
+    """ "Person A" … "Person Z", then "Person 27" onwards."""
+    letters = string.ascii_uppercase
+    return f"Person {letters[index] if index < len(letters) else index + 1}"
+
+
+class StaleEditError(Exception):
+    """Someone else saved the incident after this edit began; saving would overwrite their work."""
+
+    def __init__(self, incident: "Incident", expected_version: int):
+        super().__init__(f"Incident {incident.pk} changed since version {expected_version}.")
+        self.incident = incident
+        self.expected_version = expected_version
+
+
+class ProtectedIncidentError(Exception):
+    """A published or retracted incident cannot be deleted; its history must stay."""
+
 
 class InvolvementQuerySet(models.QuerySet):
     def public(self):
+        # Only rows of public incidents: drafts and private corrections have involvements too.
         return (
-            self.filter(confidential=False).exclude(person__confidential=True).exclude(organisation__confidential=True)
+            self.filter(incident__in=Incident.objects.public(), confidential=False)
+            .exclude(person__confidential=True)
+            .exclude(organisation__confidential=True)
         )
 
 
@@ -189,6 +356,7 @@ class Involvement(models.Model):
     citations = GenericRelation("sources.Citation")
 
     objects = InvolvementQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("involvement")
@@ -215,6 +383,17 @@ class Involvement(models.Model):
     def actor_name(self) -> str:
         return str(self.person or self.organisation or self.unidentified_actor)
 
+    @property
+    def is_editable(self) -> bool:
+        return self.incident.is_editable
+
+    @property
+    def public_actor_name(self) -> str:
+        """The actor as the public sees them: a person without consent goes by a pseudonym."""
+        if self.person_id:
+            return self.incident.public_person_names.get(self.person_id, "")
+        return self.actor_name
+
 
 class IncidentLink(models.Model):
     class Kind(models.TextChoices):
@@ -228,6 +407,7 @@ class IncidentLink(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("link between incidents")
@@ -243,6 +423,10 @@ class IncidentLink(models.Model):
 
     def __str__(self):
         return f"{self.from_incident} → {self.to_incident} ({self.get_kind_display()})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.from_incident.is_editable
 
 
 class LegalProvision(SluggedRecord):
@@ -269,6 +453,7 @@ class LegalProvision(SluggedRecord):
     title_original_language = models.CharField(_("language of the official title"), max_length=10, blank=True)
     title_en = models.CharField(_("title in English"), max_length=300)
     equivalents = models.ManyToManyField("self", verbose_name=_("equivalent provisions in other editions"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("legal provision")
@@ -320,6 +505,7 @@ class Charge(PublicRecord):
     citations = GenericRelation("sources.Citation")
 
     objects = ChargeQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("charge")
@@ -344,6 +530,14 @@ class Charge(PublicRecord):
     @property
     def date_display(self) -> str:
         return format_date(self.date, self.date_precision)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.incident.is_editable
+
+    @property
+    def public_person_name(self) -> str:
+        return self.incident.public_person_names.get(self.person_id, "")
 
 
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:
@@ -389,6 +583,7 @@ class Evidence(PublicRecord):
     confidential = models.BooleanField(_("confidential"), default=False)
 
     objects = EvidenceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("evidence")
@@ -398,6 +593,10 @@ class Evidence(PublicRecord):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.description[:60]}"
 
+    @property
+    def is_editable(self) -> bool:
+        return self.incident.is_editable
+
     def save(self, *args, **kwargs):
         if self.file and not self.sha256:
             digest = hashlib.sha256()
@@ -405,3 +604,12 @@ class Evidence(PublicRecord):
                 digest.update(chunk)
             self.sha256 = digest.hexdigest()
         super().save(*args, **kwargs)
+
+
+class SubmittedIncident(Incident):
+    """The verifiers' view of the incidents that wait for review (the admin's review queue)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("incident awaiting review")
+        verbose_name_plural = _("review queue")

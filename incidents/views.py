@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db.models import Prefetch
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView
 
 from sources.models import Citation
@@ -34,6 +36,16 @@ class IncidentListView(ListView):
 class IncidentDetailView(DetailView):
     template_name = "incidents/incident_detail.html"
     context_object_name = "incident"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            retracted = Incident.objects.publicly_retracted().filter(slug=kwargs["slug"]).first()
+            if retracted is None:
+                raise
+            # Gone, with the reason, rather than "not found": people who cited it learn why.
+            return TemplateResponse(request, "incidents/incident_retracted.html", {"incident": retracted}, status=410)
 
     def get_queryset(self):
         return public_incidents().prefetch_related(

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import NormalisedNameSearchMixin
+from core.admin import HistoryAdmin, NormalisedNameSearchMixin
 from sources.admin import CitationInline
 
 from .models import Membership, Organisation, OrganisationAlias
@@ -31,7 +31,7 @@ class BranchInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(NormalisedNameSearchMixin, admin.ModelAdmin):
+class OrganisationAdmin(NormalisedNameSearchMixin, HistoryAdmin):
     list_display = ["name", "kind", "parent", "area", "confidential"]
     list_filter = ["kind", "confidential"]
     list_select_related = ["parent", "area"]
@@ -55,7 +55,7 @@ class OrganisationAdmin(NormalisedNameSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(OrganisationAlias)
-class OrganisationAliasAdmin(NormalisedNameSearchMixin, admin.ModelAdmin):
+class OrganisationAliasAdmin(NormalisedNameSearchMixin, HistoryAdmin):
     list_display = ["name", "organisation", "kind", "language"]
     list_filter = ["kind"]
     list_select_related = ["organisation"]
@@ -65,7 +65,7 @@ class OrganisationAliasAdmin(NormalisedNameSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(HistoryAdmin):
     list_display = ["person", "role", "organisation", "start_date", "end_date"]
     list_select_related = ["person", "organisation"]
     search_fields = ["person__name", "organisation__name", "role"]

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.dates import DatePrecision, format_date, truncate_to_precision
 from core.models import SluggedRecord
@@ -52,6 +53,7 @@ class Organisation(SluggedRecord):
     citations = GenericRelation("sources.Citation")
 
     objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organisation")
@@ -97,6 +99,7 @@ class OrganisationAlias(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INFORMAL)
     language = models.CharField(_("language"), max_length=10, blank=True)
     normalised = models.CharField(max_length=200, editable=False, db_index=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("alias")
@@ -125,6 +128,7 @@ class Membership(models.Model):
         _("precision"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     citations = GenericRelation("sources.Citation")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membership")

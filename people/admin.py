@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import NormalisedNameSearchMixin
+from core.admin import HistoryAdmin, NormalisedNameSearchMixin
 from organisations.admin import MembershipInline
 from sources.admin import CitationInline
 
@@ -22,7 +22,7 @@ class RelationshipInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(NormalisedNameSearchMixin, admin.ModelAdmin):
+class PersonAdmin(NormalisedNameSearchMixin, HistoryAdmin):
     list_display = ["name", "occupation", "birth_date", "confidential", "consent_to_publish"]
     list_filter = ["confidential", "consent_to_publish"]
     search_fields = ["name", "name_variants__name", "slug"]
@@ -39,7 +39,7 @@ class PersonAdmin(NormalisedNameSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(NameVariant)
-class NameVariantAdmin(NormalisedNameSearchMixin, admin.ModelAdmin):
+class NameVariantAdmin(NormalisedNameSearchMixin, HistoryAdmin):
     list_display = ["name", "person", "kind", "script", "language"]
     list_filter = ["kind", "script"]
     list_select_related = ["person"]
@@ -49,7 +49,7 @@ class NameVariantAdmin(NormalisedNameSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Relationship)
-class RelationshipAdmin(admin.ModelAdmin):
+class RelationshipAdmin(HistoryAdmin):
     list_display = ["person", "kind", "relative"]
     list_filter = ["kind"]
     list_select_related = ["person", "relative"]

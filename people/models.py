@@ -4,6 +4,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.dates import DatePrecision, format_date, truncate_to_precision
 from core.models import SluggedRecord
@@ -70,6 +71,7 @@ class Person(SluggedRecord):
     citations = GenericRelation("sources.Citation")
 
     objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("person")
@@ -109,6 +111,7 @@ class NameVariant(models.Model):
     )
     language = models.CharField(_("language"), max_length=10, blank=True, help_text=_("ISO 639-1, e.g. kk, ru, en."))
     normalised = models.CharField(max_length=200, editable=False, db_index=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("name variant")
@@ -145,6 +148,7 @@ class Relationship(models.Model):
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
     citations = GenericRelation("sources.Citation")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("relationship")

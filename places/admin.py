@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from core.admin import HistoryAdmin
+
 from .models import Place
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(HistoryAdmin):
     list_display = ["name", "kind", "parent", "iso_code", "slug"]
     list_filter = ["kind"]
     list_select_related = ["parent"]

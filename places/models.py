@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.models import SluggedRecord
 
@@ -45,6 +46,7 @@ class Place(SluggedRecord):
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
 
     objects = PlaceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("place")

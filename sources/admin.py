@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db import models
+
+from core.admin import HistoryAdmin
 
 from .models import Citation, Source
 
@@ -15,7 +18,7 @@ class CitationInline(GenericTabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ["title", "kind", "publisher", "published_on", "confidential"]
     list_filter = ["kind", "confidential", "language"]
     search_fields = ["title", "publisher", "author", "url"]
@@ -33,10 +36,44 @@ class SourceAdmin(admin.ModelAdmin):
     ]
 
 
+class CitationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Citation
+        fields = ["content_type", "object_id", "claim", "source", "confidence", "locator"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        content_type, object_id = cleaned_data.get("content_type"), cleaned_data.get("object_id")
+        if content_type and object_id:
+            record = content_type.model_class()._default_manager.filter(pk=object_id).first()
+            if record is None:
+                raise forms.ValidationError("No %(kind)s has this id.", params={"kind": content_type}, code="missing")
+            if not getattr(record, "is_editable", True):
+                raise forms.ValidationError(
+                    "“%(record)s” is published: its sources change through a correction of the incident.",
+                    params={"record": record},
+                    code="locked",
+                )
+        return cleaned_data
+
+
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(HistoryAdmin):
+    form = CitationAdminForm
     list_display = ["__str__", "content_type", "object_id", "claim", "confidence"]
     list_filter = ["claim", "confidence", "content_type"]
     list_select_related = ["source", "content_type"]
     search_fields = ["source__title", "locator"]
     autocomplete_fields = ["source"]
+
+    # A citation is part of the record it cites: while that record is locked (a published
+    # incident changes only through a verified correction), so is the citation.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _cited_record_is_editable(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and _cited_record_is_editable(obj)
+
+
+def _cited_record_is_editable(citation: Citation | None) -> bool:
+    return citation is None or getattr(citation.cited_record, "is_editable", True)

@@ -2,6 +2,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.models import PublicRecord
 
@@ -41,6 +42,7 @@ class Source(PublicRecord):
     )
 
     objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("source")
@@ -87,6 +89,7 @@ class Citation(models.Model):
     locator = models.CharField(_("page, paragraph or footnote"), max_length=100, blank=True)
 
     objects = CitationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("citation")

@@ -72,3 +72,24 @@ def page(browser):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+ROLES = ("Researcher", "Verifier", "Administrator")
+
+
+@pytest.fixture
+def signed_in(db):
+    """A test client signed in as a new user of a role: signed_in("Verifier")."""
+    from django.test import Client
+
+    from .factories import make_user
+
+    def sign_in(role: str | None):
+        client = Client()
+        if role is None:
+            return client
+        client.user = make_user(role)
+        client.force_login(client.user)
+        return client
+
+    return sign_in

@@ -3,6 +3,8 @@
 import datetime
 import itertools
 
+from django.db.models.fields.files import FieldFile
+
 from incidents.models import Incident, IncidentType
 from places.models import Place
 
@@ -20,3 +22,49 @@ def make_incident(**fields) -> Incident:
         "status": Incident.Status.VERIFIED,
     }
     return Incident.objects.create(**{**defaults, **fields})
+
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+def make_user(role: str | None, username: str | None = None):
+    """A staff member in one of the roles (Researcher, Verifier, Administrator)."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username or f"{(role or 'staff').lower()}-{next(_numbers)}", password=PASSWORD)
+    user.is_staff = True
+    user.save()
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def admin_form_data(response) -> dict:
+    """What a browser would post back from an admin change page, unchanged: the form and its inline rows."""
+    data = {}
+
+    def add(form, names):
+        for name in names:
+            bound = form[name]
+            value = bound.value()
+            if value is None or isinstance(value, FieldFile):
+                continue
+            if isinstance(value, bool):
+                if value:
+                    data[bound.html_name] = "on"
+                continue
+            if isinstance(value, list | tuple):
+                data[bound.html_name] = [str(item) for item in value]
+                continue
+            data[bound.html_name] = str(value)
+
+    form = response.context["adminform"].form
+    add(form, form.fields)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        rows = formset.initial_forms
+        data[f"{formset.prefix}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{formset.prefix}-INITIAL_FORMS"] = str(len(rows))
+        for row in rows:
+            add(row, row.fields)
+    return data

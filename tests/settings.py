@@ -8,6 +8,12 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-key-" + "x" * 50)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# Two-factor sign-in is off for the tests that sign in with force_login; tests/test_sign_in.py
+# switches it on to test it.
+os.environ.setdefault("OTP_REQUIRED", "0")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="vigil-test-media-"))
 
 from config.settings import *  # noqa: E402,F403
+
+# A fast hash: the tests create many accounts; the production hasher is the default one.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 PROJECT_APPS = {"places", "sources", "people", "organisations", "incidents"}
 REGISTERED = sorted(
-    (model for model in admin.site._registry if model._meta.app_label in PROJECT_APPS),
+    (model for model in admin.site._registry if model._meta.app_label in PROJECT_APPS and not model._meta.proxy),
     key=lambda model: model._meta.label,
 )
 

@@ -29,3 +29,22 @@ def test_pages_fit_a_small_phone_screen(live_server, browser):
         small.goto(f"{live_server.url}{path}")
         assert small.evaluate("document.documentElement.scrollWidth") <= 360, path
     context.close()
+
+
+def test_the_admin_works_under_the_content_security_policy(live_server, page, django_user_model):
+    """The admin's own scripts (inline rows, autocomplete) run; the browser reports no blocked script."""
+    call_command("load_demo", verbosity=0)
+    django_user_model.objects.create_superuser("browser-admin", "admin@example.org", "a-long-test-password")
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "browser-admin")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.goto(f"{live_server.url}/admin/incidents/incident/add/")
+    rows = page.locator("#involvements-group tr.form-row:not(.empty-form)")
+    before = rows.count()
+    page.get_by_role("button", name="Add another Involvement").click()
+    assert rows.count() == before + 1
+    assert not [text for text in console if "Content Security Policy" in text]

@@ -144,6 +144,7 @@ def test_loading_twice_changes_no_counts(demo):
         model
         for model in apps.get_models()
         if model._meta.app_label in {"places", "sources", "people", "organisations", "incidents"}
+        and not model._meta.model_name.startswith("historical")  # history grows with every save, by design
     ]
     before = {model.__name__: model.objects.count() for model in models}
     call_command("load_demo", verbosity=0)

@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean_env = {
-        key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT"}
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "OTP_REQUIRED"}
     }
     clean_env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return subprocess.run(

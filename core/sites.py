@@ -1,0 +1,91 @@
+"""The admin site: who may enter, and the two-factor sign-in that guards it."""
+
+from base64 import b32encode
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.views.decorators.cache import never_cache
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .forms import SignInForm, TwoFactorForm
+
+ROLES_THAT_NEED_A_SECOND_FACTOR = ("Verifier", "Administrator")
+
+
+def needs_second_factor(user) -> bool:
+    """Verifiers and Administrators (and superusers) need a second factor when OTP_REQUIRED is on."""
+    if not settings.OTP_REQUIRED or not user.is_authenticated:
+        return False
+    return user.is_superuser or user.groups.filter(name__in=ROLES_THAT_NEED_A_SECOND_FACTOR).exists()
+
+
+class VigilAdminSite(admin.AdminSite):
+    site_header = "Vigil administration"
+    site_title = "Vigil"
+    index_title = "Entry and verification"
+    login_form = SignInForm
+    login_template = "admin/vigil_login.html"
+
+    def has_permission(self, request) -> bool:
+        if not super().has_permission(request):
+            return False
+        return request.user.is_verified() or not needs_second_factor(request.user)
+
+    def admin_view(self, view, cacheable=False):
+        """Staff who must use a second factor and have not are sent to set it up, not to sign in again."""
+        protected = super().admin_view(view, cacheable)
+
+        def guarded(request, *args, **kwargs):
+            user = request.user
+            signing_out = request.resolver_match and request.resolver_match.url_name == "logout"
+            if user.is_active and user.is_staff and not signing_out and not self.has_permission(request):
+                return redirect("admin:two_factor")
+            return protected(request, *args, **kwargs)
+
+        guarded.__dict__.update(protected.__dict__)
+        return guarded
+
+    def get_urls(self):
+        return [
+            path(
+                "two-factor/",
+                never_cache(login_required(self.two_factor_view, login_url="admin:login")),
+                name="two_factor",
+            ),
+            *super().get_urls(),
+        ]
+
+    def two_factor_view(self, request):
+        """Enrol a TOTP device (shown as a key for an authenticator app), or confirm an enrolled one."""
+        user = request.user
+        if not user.is_staff:
+            return redirect("admin:login")
+        enrolled = user_has_device(user)
+        device = (
+            TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if enrolled
+            else TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "Authenticator app"})[0]
+        )
+        form = TwoFactorForm(request.POST or None, device=device)
+        if request.method == "POST" and form.is_valid():
+            device.confirmed = True
+            device.save()
+            otp_login(request, device)
+            messages.success(request, "Two-factor sign-in is set up for this session.")
+            return redirect("admin:index")
+        context = {
+            **self.each_context(request),
+            "title": "Two-factor sign-in",
+            "form": form,
+            "enrolled": enrolled,
+            "device": device,
+            "key": b32encode(device.bin_key).decode(),
+            "required": needs_second_factor(user),
+        }
+        return TemplateResponse(request, "admin/two_factor.html", context)

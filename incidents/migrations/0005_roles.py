@@ -1,0 +1,27 @@
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+from incidents.roles import grant_role_permissions
+
+
+def create_roles(apps, schema_editor):
+    # Permissions are normally created after the last migration; the groups need them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    grant_role_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("places", "0003_historicalplace"),
+        ("sources", "0002_historicalcitation_historicalsource"),
+        ("people", "0003_historicalnamevariant_historicalperson_and_more"),
+        ("organisations", "0002_historicalmembership_historicalorganisation_and_more"),
+        ("incidents", "0004_history_and_review_workflow"),
+    ]
+
+    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]

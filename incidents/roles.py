@@ -1,0 +1,69 @@
+"""The three staff roles of DESIGN.md as permission groups.
+
+Permissions say what a role may do to which kind of record; the rules that depend on the record
+itself (only drafts are deleted, nobody verifies their own entry) live on the model and in
+`incidents.workflow`, so they hold whatever the permissions say.
+"""
+
+RESEARCHER, VERIFIER, ADMINISTRATOR = "Researcher", "Verifier", "Administrator"
+ROLES = (RESEARCHER, VERIFIER, ADMINISTRATOR)
+
+# Records researchers enter and correct.
+ENTERED = (
+    "sources.source",
+    "sources.citation",
+    "people.person",
+    "people.namevariant",
+    "people.relationship",
+    "organisations.organisation",
+    "organisations.organisationalias",
+    "organisations.membership",
+    "incidents.incident",
+    "incidents.involvement",
+    "incidents.incidentlink",
+    "incidents.charge",
+    "incidents.evidence",
+)
+# Rows that an incident or a person form removes as part of an edit; an incident itself may be
+# deleted only while it is a draft or rejected (enforced by Incident.delete).
+REMOVABLE = tuple(
+    label for label in ENTERED if label not in {"sources.source", "people.person", "organisations.organisation"}
+)
+# Vocabularies that administrators keep; everyone else picks from them.
+VOCABULARIES = ("places.place", "incidents.incidenttype", "incidents.legalprovision")
+USERS = ("auth.user", "auth.group")
+
+
+def _codenames(labels, actions) -> list[tuple[str, str]]:
+    return [(label.split(".")[0], f"{action}_{label.split('.')[1]}") for label in labels for action in actions]
+
+
+def role_permissions() -> dict[str, list[tuple[str, str]]]:
+    """(app label, codename) pairs for each role."""
+    researcher = [
+        *_codenames(ENTERED + VOCABULARIES, ["view"]),
+        *_codenames(ENTERED, ["add", "change"]),
+        *_codenames(REMOVABLE, ["delete"]),
+        ("incidents", "submit_incident"),
+    ]
+    verifier = [
+        *researcher,
+        ("incidents", "verify_incident"),
+        ("incidents", "retract_incident"),
+        ("incidents", "view_submittedincident"),
+    ]
+    administrator = [
+        *_codenames(ENTERED, ["view"]),
+        *_codenames(VOCABULARIES + USERS, ["view", "add", "change", "delete"]),
+    ]
+    return {RESEARCHER: researcher, VERIFIER: verifier, ADMINISTRATOR: administrator}
+
+
+def grant_role_permissions(Group, Permission) -> None:  # noqa: N803 (model classes, historical in migrations)
+    """Create the groups and set their permissions to exactly the table above."""
+    for role, pairs in role_permissions().items():
+        group = Group.objects.get_or_create(name=role)[0]
+        permissions = []
+        for app_label, codename in pairs:
+            permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(permissions)

@@ -1,0 +1,324 @@
+"""The review workflow: every change of an incident's state goes through one of these functions.
+
+draft → submitted → verified (public) or rejected; verified → retracted. A published incident is
+never edited in place: `propose_correction` makes a private copy, researchers edit the copy like
+any draft, and verifying the copy applies it to the published rows in one transaction. So the live
+rows that public pages, search, exports and the API read change only when a verifier verifies.
+
+Each function takes keyword-only arguments, checks the role and the four-eyes rule itself
+(whoever calls it: the admin, a command, a test), runs in one transaction and records who did
+what, with the note, in the history.
+"""
+
+import uuid
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from sources.models import Citation
+
+from .models import Charge, Evidence, Incident, IncidentLink, Involvement
+
+Status = Incident.Status
+
+# The rows an incident form edits with it, and the foreign key that ties each to the incident.
+CHILD_ROWS: list[tuple[type[models.Model], str]] = [
+    (Involvement, "incident"),
+    (Charge, "incident"),
+    (Evidence, "incident"),
+    (IncidentLink, "from_incident"),
+]
+# What a correction may change on the incident itself: every field a researcher edits (the
+# slug, the public address, stays; state and review fields belong to the workflow).
+CORRECTABLE_FIELDS = [
+    field.name
+    for field in Incident._meta.concrete_fields
+    if field.editable and not field.primary_key and field.name not in {"slug", "status"}
+]
+_NOT_COPIED = {"id", "public_id", "created_at", "updated_at"}
+
+
+class WorkflowError(Exception):
+    """A workflow step that the rules refuse; the message says why, in words for the user."""
+
+
+def _require(user: AbstractBaseUser, permission: str, doing: str) -> None:
+    if not user.has_perm(permission):
+        raise WorkflowError(f"Your role does not allow you to {doing}.")
+
+
+def _require_state(incident: Incident, allowed: tuple[str, ...], doing: str) -> None:
+    if incident.status not in allowed:
+        raise WorkflowError(f"A {incident.get_status_display()} incident cannot be {doing}.")
+
+
+def _require_note(note: str, what: str) -> str:
+    note = (note or "").strip()
+    if not note:
+        raise WorkflowError(f"Write {what}: it is kept in the history.")
+    return note
+
+
+def _locked(incident: Incident) -> Incident:
+    """The current row, locked until the transaction ends (PostgreSQL), so two reviews cannot cross."""
+    return Incident.objects.select_for_update().get(pk=incident.pk)
+
+
+def _save(record: models.Model, *, by: AbstractBaseUser, reason: str, **kwargs) -> None:
+    record._history_user = by
+    record._change_reason = reason
+    record.save(**kwargs)
+
+
+def check_four_eyes(incident: Incident, *, by: AbstractBaseUser) -> None:
+    """Nobody reviews an incident they created, last edited or submitted."""
+    authors = {incident.created_by_id, incident.last_edited_by_id, incident.submitted_by_id} - {None}
+    if by.pk in authors:
+        raise WorkflowError(
+            "You created, edited or submitted this incident, so another verifier must review it (four-eyes rule)."
+        )
+
+
+@transaction.atomic
+def submit(*, incident: Incident, by: AbstractBaseUser) -> Incident:
+    _require(by, "incidents.submit_incident", "submit incidents for review")
+    incident = _locked(incident)
+    _require_state(incident, (Status.DRAFT, Status.REJECTED), "submitted")
+    incident.status = Status.SUBMITTED
+    incident.submitted_by = by
+    incident.submitted_at = timezone.now()
+    _save(incident, by=by, reason="Submitted for review")
+    return incident
+
+
+@transaction.atomic
+def verify(*, incident: Incident, by: AbstractBaseUser, note: str) -> Incident:
+    """Publish a submitted incident, or apply a submitted correction to its published incident."""
+    _require(by, "incidents.verify_incident", "verify incidents")
+    note = _require_note(note, "a verification note")
+    incident = _locked(incident)
+    _require_state(incident, (Status.SUBMITTED,), "verified")
+    check_four_eyes(incident, by=by)
+    if incident.revision_of_id:
+        return _apply_correction(incident, by=by, note=note)
+    now = timezone.now()
+    incident.status = Status.VERIFIED
+    incident.reviewed_by = incident.verified_by = by
+    incident.review_note = note
+    incident.last_verified_at = now
+    _save(incident, by=by, reason=f"Verified: {note}")
+    return incident
+
+
+@transaction.atomic
+def reject(*, incident: Incident, by: AbstractBaseUser, note: str) -> Incident:
+    _require(by, "incidents.verify_incident", "reject incidents")
+    note = _require_note(note, "why the incident is rejected")
+    incident = _locked(incident)
+    _require_state(incident, (Status.SUBMITTED,), "rejected")
+    check_four_eyes(incident, by=by)
+    incident.status = Status.REJECTED
+    incident.reviewed_by = by
+    incident.review_note = note
+    _save(incident, by=by, reason=f"Rejected: {note}")
+    return incident
+
+
+@transaction.atomic
+def retract(*, incident: Incident, by: AbstractBaseUser, reason: str) -> Incident:
+    """Withdraw a published incident; its address then tells the public why (HTTP 410)."""
+    _require(by, "incidents.retract_incident", "retract incidents")
+    reason = _require_note(reason, "the public reason for the retraction")
+    incident = _locked(incident)
+    _require_state(incident, (Status.VERIFIED,), "retracted")
+    incident.status = Status.RETRACTED
+    incident.retraction_reason = reason
+    incident.retracted_at = timezone.now()
+    incident.reviewed_by = by
+    _save(incident, by=by, reason=f"Retracted: {reason}")
+    return incident
+
+
+@transaction.atomic
+def propose_correction(*, incident: Incident, by: AbstractBaseUser) -> Incident:
+    """A private, editable copy of a published incident with all its rows; the public sees no change.
+
+    If a correction is already open it is returned instead, so two people do not correct in parallel.
+    """
+    _require(by, "incidents.change_incident", "correct incidents")
+    incident = _locked(incident)
+    _require_state(incident, (Status.VERIFIED,), "corrected")
+    existing = Incident.objects.filter(revision_of=incident).first()
+    if existing is not None:
+        return existing
+    copy = Incident(
+        **{field: getattr(incident, field) for field in CORRECTABLE_FIELDS},
+        slug=incident.make_unique_slug(f"correction {incident.slug}"),
+        status=Status.DRAFT,
+        revision_of=incident,
+        created_by=by,
+        last_edited_by=by,
+    )
+    _save(copy, by=by, reason=f"Correction of {incident.slug} opened")
+    rows: dict[str, dict[str, int]] = {}
+    for model, link in CHILD_ROWS:
+        for original in model.objects.filter(**{link: incident}):
+            duplicate = _duplicate(original, **{link: copy})
+            rows.setdefault(model._meta.label_lower, {})[str(duplicate.pk)] = original.pk
+            _copy_citations(original, duplicate)
+    _copy_citations(incident, copy)
+    copy.revision_rows = rows
+    copy.save(update_fields=["revision_rows"])
+    return copy
+
+
+def _duplicate(record: models.Model, **changes) -> models.Model:
+    values = {
+        field.attname: getattr(record, field.attname)
+        for field in record._meta.concrete_fields
+        if field.name not in _NOT_COPIED
+    }
+    if hasattr(record, "public_id"):
+        values["public_id"] = uuid.uuid4()
+    duplicate = type(record)(**values)
+    for name, value in changes.items():
+        setattr(duplicate, name, value)
+    duplicate.save()
+    return duplicate
+
+
+def _citations_of(record: models.Model):
+    return Citation.objects.filter(content_type=ContentType.objects.get_for_model(record), object_id=record.pk)
+
+
+def _copy_citations(original: models.Model, duplicate: models.Model) -> None:
+    for citation in _citations_of(original):
+        _duplicate(citation, object_id=duplicate.pk)
+
+
+def _apply_correction(copy: Incident, *, by: AbstractBaseUser, note: str) -> Incident:
+    """Make the published incident and its rows say what the verified copy says, then drop the copy.
+
+    Rows that stand for an existing row update it in place (so identifiers, and the history of
+    each row, continue); new rows move over; rows removed in the copy are deleted.
+    """
+    incident = _locked(copy.revision_of)
+    if incident.status != Status.VERIFIED:
+        raise WorkflowError("The incident this correction is for is no longer published; reject the correction.")
+    reason = f"Correction verified: {note}"
+    for field in CORRECTABLE_FIELDS:
+        setattr(incident, field, getattr(copy, field))
+    now = timezone.now()
+    incident.reviewed_by = incident.verified_by = by
+    incident.review_note = note
+    incident.last_verified_at = now
+    incident.last_edited_by = copy.last_edited_by
+    _save(incident, by=by, reason=reason)
+    for model, link in CHILD_ROWS:
+        _apply_rows(model, link, copy, incident, by=by, reason=reason)
+    _apply_citations(copy, incident, by=by, reason=reason)
+    _drop_correction(copy)
+    return incident
+
+
+@transaction.atomic
+def discard_correction(*, incident: Incident, by: AbstractBaseUser) -> None:
+    """Throw away a correction that is not wanted; the published incident stays as it is."""
+    _require(by, "incidents.delete_incident", "discard corrections")
+    incident = _locked(incident)
+    if not incident.revision_of_id:
+        raise WorkflowError("Only a proposed correction can be discarded.")
+    _require_state(incident, (Status.DRAFT, Status.REJECTED), "discarded")
+    incident._history_user, incident._change_reason = by, "Correction discarded"
+    _drop_correction(incident)
+
+
+def _drop_correction(copy: Incident) -> None:
+    # The copy's evidence rows name the same stored files as the published rows: unlink the
+    # files from the copies first, so that nothing that cleans up files on delete touches them.
+    Evidence.objects.filter(incident=copy).update(file="")
+    Evidence.objects.filter(incident=copy).delete()
+    Incident.objects.filter(pk=copy.pk).delete()
+
+
+def _apply_rows(model, link: str, copy: Incident, incident: Incident, *, by, reason: str) -> None:
+    pairs = copy.revision_rows.get(model._meta.label_lower, {})
+    stands_for = {int(copy_pk): original_pk for copy_pk, original_pk in pairs.items()}
+    originals = {row.pk: row for row in model.objects.filter(**{link: incident})}
+    corrected = list(model.objects.filter(**{link: copy}).order_by("pk"))
+    kept = {stands_for[row.pk] for row in corrected if stands_for.get(row.pk) in originals}
+    for pk, original in originals.items():
+        if pk not in kept:
+            _citations_of(original).delete()
+            original._history_user, original._change_reason = by, reason
+            original.delete()
+    for row in corrected:
+        target = originals.get(stands_for.get(row.pk))
+        if target is None:
+            setattr(row, link, incident)
+            _save(row, by=by, reason=reason)
+            continue
+        for field in row._meta.concrete_fields:
+            if field.name not in _NOT_COPIED and field.name != link and not field.primary_key:
+                setattr(target, field.attname, getattr(row, field.attname))
+        _save(target, by=by, reason=reason)
+        _apply_citations(row, target, by=by, reason=reason)
+
+
+def _apply_citations(corrected: models.Model, original: models.Model, *, by, reason: str) -> None:
+    """Citations are matched by what they cite and which source says it."""
+    existing = {(c.claim, c.source_id): c for c in _citations_of(original)}
+    wanted = {(c.claim, c.source_id): c for c in _citations_of(corrected)}
+    for key, citation in existing.items():
+        if key not in wanted:
+            citation._history_user, citation._change_reason = by, reason
+            citation.delete()
+    for key, citation in wanted.items():
+        target = existing.get(key)
+        if target is None:
+            citation.object_id = original.pk
+            _save(citation, by=by, reason=reason)
+        elif (target.confidence, target.locator) != (citation.confidence, citation.locator):
+            target.confidence, target.locator = citation.confidence, citation.locator
+            _save(target, by=by, reason=reason)
+
+
+def describe_correction(copy: Incident) -> list[str]:
+    """What a correction would change on the published incident, for the verifier to check."""
+    incident = copy.revision_of
+    lines = []
+    for name in CORRECTABLE_FIELDS:
+        before, after = getattr(incident, name), getattr(copy, name)
+        if before != after:
+            label = Incident._meta.get_field(name).verbose_name
+            lines.append(f"{label}: “{_shown(before)}” → “{_shown(after)}”")
+    for model, link in CHILD_ROWS:
+        stands_for = {int(k): v for k, v in copy.revision_rows.get(model._meta.label_lower, {}).items()}
+        originals = {row.pk: row for row in model.objects.filter(**{link: incident})}
+        kept = set()
+        for row in model.objects.filter(**{link: copy}):
+            original = originals.get(stands_for.get(row.pk))
+            if original is None:
+                lines.append(f"new {model._meta.verbose_name}: {row}")
+                continue
+            kept.add(original.pk)
+            changed = [
+                str(field.verbose_name)
+                for field in row._meta.concrete_fields
+                if field.name not in _NOT_COPIED
+                and field.name != link
+                and not field.primary_key
+                and getattr(row, field.attname) != getattr(original, field.attname)
+            ]
+            if changed:
+                lines.append(f"changed {model._meta.verbose_name} “{original}”: {', '.join(changed)}")
+        for pk, original in originals.items():
+            if pk not in kept:
+                lines.append(f"removed {model._meta.verbose_name}: {original}")
+    return lines
+
+
+def _shown(value) -> str:
+    return "—" if value in (None, "") else str(value)

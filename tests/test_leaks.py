@@ -1,0 +1,154 @@
+"""Nothing staff-only reaches the public: every public URL is walked and searched for marker words.
+
+Each hidden thing carries a unique marker word. PUBLIC_URLS lists every public address; add new
+public pages, exports and API endpoints there (placeholders: {incident}, {person},
+{organisation}, {provision}, {place}, {marker}) and they are walked for every record and marker.
+"""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from incidents import workflow
+from incidents.models import Charge, Evidence, Incident, Involvement, LegalProvision
+from organisations.models import Organisation
+from people.models import NameVariant, Person
+from places.models import Place
+from sources.models import Citation, Source
+
+from .factories import make_incident, make_user
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_URLS = [
+    "/",
+    "/incidents/",
+    "/incidents/?page=2",
+    "/incidents/{incident}/",
+    "/incidents/?q={marker}",
+]
+
+MARKERS = {
+    "draft": "Aardvarkdraft",
+    "submitted": "Bisonsubmitted",
+    "rejected": "Caracalrejected",
+    "retracted": "Dingoretracted",
+    "confidential incident": "Emuconfidential",
+    "pending correction": "Fossacorrection",
+    "exact location": "Geckoaddress",
+    "private notes": "Heronnotes",
+    "confidential involvement": "Ibisinvolvement",
+    "confidential evidence": "Jackalevidence",
+    "confidential person": "Koalaperson",
+    "no-consent name": "Lemurname",
+    "no-consent name variant": "Marmotvariant",
+    "confidential source": "Narwhalsource",
+    "source contact": "Ocelotcontact",
+    "source notes": "Pumanotes",
+    "confidential organisation": "Quailorganisation",
+    "person notes": "Ravennotes",
+    "review note": "Sealreviewnote",
+    "charged without consent": "Tapircharged",
+}
+
+
+def cite(record, source: Source) -> None:
+    Citation.objects.create(
+        content_type=ContentType.objects.get_for_model(record), object_id=record.pk, source=source, claim="record"
+    )
+
+
+@pytest.fixture
+def hidden_records(demo):
+    researcher, verifier = make_user("Researcher"), make_user("Verifier")
+    for status in ("draft", "submitted", "rejected", "retracted"):
+        make_incident(status=status, title=f"Incident {MARKERS[status]}", summary=MARKERS[status])
+    make_incident(title=f"Incident {MARKERS['confidential incident']}", confidential=True)
+
+    host = make_incident(
+        title="Public host incident",
+        location_detail=f"Flat 12, {MARKERS['exact location']}",
+        private_notes=MARKERS["private notes"],
+        created_by=researcher,
+        status="submitted",
+        submitted_by=researcher,
+    )
+    workflow.verify(incident=host, by=verifier, note=MARKERS["review note"])
+    Involvement.objects.create(
+        incident=host, role="witness", unidentified_actor=MARKERS["confidential involvement"], confidential=True
+    )
+    Evidence.objects.create(
+        incident=host, kind="testimony", description=MARKERS["confidential evidence"], confidential=True
+    )
+    hidden_person = Person.objects.create(name=f"Anna {MARKERS['confidential person']}", confidential=True)
+    Involvement.objects.create(incident=host, role="victim", person=hidden_person)
+    unnamed = Person.objects.create(
+        name=f"Dana {MARKERS['no-consent name']}",
+        consent_to_publish=False,
+        private_notes=MARKERS["person notes"],
+    )
+    NameVariant.objects.create(person=unnamed, name=f"Dana {MARKERS['no-consent name variant']}")
+    Involvement.objects.create(incident=host, role="victim", person=unnamed, description="Detained overnight")
+    charged = Person.objects.create(name=f"Ilya {MARKERS['charged without consent']}", consent_to_publish=False)
+    Charge.objects.create(
+        incident=host, person=charged, provision=LegalProvision.objects.get(article="164"), status="charged"
+    )
+    organisation = Organisation.objects.create(
+        name=f"Group {MARKERS['confidential organisation']}", kind="ngo", confidential=True
+    )
+    Involvement.objects.create(incident=host, role="perpetrator", organisation=organisation)
+    cite(host, Source.objects.create(title=f"Report {MARKERS['confidential source']}", confidential=True))
+    cite(
+        host,
+        Source.objects.create(
+            title="Public report",
+            contact_name=f"Ms {MARKERS['source contact']}",
+            contact_details=f"{MARKERS['source contact']}@example.org",
+            notes=MARKERS["source notes"],
+        ),
+    )
+
+    correction = workflow.propose_correction(incident=host, by=researcher)
+    correction.title = f"Incident {MARKERS['pending correction']}"
+    correction.save()
+    return host
+
+
+def public_urls() -> list[str]:
+    values = {
+        "incident": list(Incident.objects.values_list("slug", flat=True)),
+        "person": list(Person.objects.values_list("slug", flat=True)),
+        "organisation": list(Organisation.objects.values_list("slug", flat=True)),
+        "provision": list(LegalProvision.objects.values_list("slug", flat=True)),
+        "place": list(Place.objects.filter(incidents__isnull=False).values_list("slug", flat=True).distinct()),
+        "marker": list(MARKERS.values()),
+    }
+    urls = []
+    for pattern in PUBLIC_URLS:
+        placeholders = [name for name in values if "{" + name + "}" in pattern]
+        if not placeholders:
+            urls.append(pattern)
+            continue
+        (name,) = placeholders
+        urls.extend(pattern.replace("{" + name + "}", value) for value in values[name])
+    return urls
+
+
+def test_no_marker_reaches_any_public_url(client, hidden_records):
+    urls = public_urls()
+    assert len(urls) > 30
+    for address in urls:
+        response = client.get(address)
+        assert response.status_code < 500, address
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode(errors="replace").casefold()
+        for what, marker in MARKERS.items():
+            assert marker.casefold() not in text, f"{what} leaked at {address}"
+
+
+def test_the_public_host_page_is_really_walked(client, hidden_records):
+    """The walk above must see the page that holds the hidden details, and its public parts."""
+    html = client.get(hidden_records.get_absolute_url()).content.decode()
+    assert "Public host incident" in html
+    assert "Person A" in html and "Detained overnight" in html
+    assert "Person B" in html  # the charged person without consent
+    assert "Public report" in html
