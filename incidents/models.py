@@ -1,5 +1,4 @@
 import datetime
-import hashlib
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -142,6 +141,10 @@ class Incident(SluggedRecord):
         if self.end_date:
             return f"{start} – {format_date(self.end_date, self.end_precision, self.dates_approximate)}"
         return f"since {start}" if self.ongoing else start
+
+    def public_evidence_images(self):
+        """The public copies of the images among this incident's public evidence."""
+        return EvidenceFile.objects.public_images().filter(evidence__incident=self)
 
 
 class InvolvementQuerySet(models.QuerySet):
@@ -347,7 +350,7 @@ class Charge(PublicRecord):
 
 
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:
-    """Server-made names: the uploaded name is kept as data only, never as a path."""
+    """Where evidence files went before they were stored by content; migration 0001 refers to it."""
     instance.original_filename = filename.replace("\\", "/").rsplit("/", 1)[-1][:255]
     return f"evidence/{instance.public_id.hex[:2]}/{instance.public_id.hex}"
 
@@ -373,9 +376,6 @@ class Evidence(PublicRecord):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     description = models.TextField(_("description"))
-    file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True)
-    original_filename = models.CharField(_("uploaded file name"), max_length=255, blank=True, editable=False)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     source = models.ForeignKey(
         "sources.Source",
         verbose_name=_("source"),
@@ -386,6 +386,11 @@ class Evidence(PublicRecord):
     )
     obtained_by = models.CharField(_("obtained by"), max_length=200, blank=True)
     obtained_on = models.DateField(_("obtained on"), null=True, blank=True)
+    obtained_how = models.TextField(
+        _("how it was obtained"),
+        blank=True,
+        help_text=_("The chain of custody: handed over by whom, copied from where, kept how."),
+    )
     confidential = models.BooleanField(_("confidential"), default=False)
 
     objects = EvidenceQuerySet.as_manager()
@@ -394,14 +399,10 @@ class Evidence(PublicRecord):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering = ["incident", "pk"]
+        permissions = [("view_evidence_original", _("Can download the original of an evidence file"))]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.description[:60]}"
 
-    def save(self, *args, **kwargs):
-        if self.file and not self.sha256:
-            digest = hashlib.sha256()
-            for chunk in self.file.chunks():
-                digest.update(chunk)
-            self.sha256 = digest.hexdigest()
-        super().save(*args, **kwargs)
+
+from .evidence import EvidenceAccess, EvidenceFile, StoredFile  # noqa: E402, F401  the evidence files' models
