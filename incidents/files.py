@@ -283,17 +283,20 @@ def _check_mp3(file: File, name: str, kind: Kind) -> None:
         tag_size = (header[6] << 21) | (header[7] << 14) | (header[8] << 7) | header[9]
         offset = 10 + tag_size + (10 if header[5] & 0x10 else 0)
     file.seek(offset)
-    frame = file.read(4)
-    if not (
-        len(frame) == 4
-        and frame[0] == 0xFF
+    window = file.read(4096)  # encoders may leave some padding between the tag and the first frame
+    if not any(_is_mp3_frame_header(window[start : start + 4]) for start in range(len(window) - 3)):
+        raise _malformed(name, kind, "no MPEG layer III audio frame follows its header")
+
+
+def _is_mp3_frame_header(frame: bytes) -> bool:
+    return (
+        frame[0] == 0xFF
         and frame[1] & 0xE0 == 0xE0
         and (frame[1] >> 3) & 0b11 != 0b01  # MPEG version not reserved
         and (frame[1] >> 1) & 0b11 == 0b01  # layer III
         and frame[2] >> 4 not in (0, 15)  # a real bitrate
         and (frame[2] >> 2) & 0b11 != 0b11  # a real sample rate
-    ):
-        raise _malformed(name, kind, "no MPEG layer III audio frame follows its header")
+    )
 
 
 OGG_AUDIO_CODECS = (b"\x01vorbis", b"OpusHead", b"\x7fFLAC", b"Speex   ")
@@ -359,7 +362,11 @@ def public_copies(file: File, kind: Kind) -> PublicImage:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         with Image.open(file, formats=[kind.pillow_format]) as opened:
-            upright = ImageOps.exif_transpose(opened)
+            try:
+                upright = ImageOps.exif_transpose(opened)
+            except Exception:  # unreadable EXIF: the pixels are still good, in the camera's orientation
+                opened.load()
+                upright = opened.copy()
     has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
     mode = "RGBA" if has_alpha else "RGB"
     converted = upright if upright.mode == mode else upright.convert(mode)
