@@ -75,6 +75,10 @@ class EvidenceFilesField(forms.FileField):
     def __init__(self, **kwargs):
         super().__init__(allow_empty_file=True, **kwargs)
 
+    def has_changed(self, initial, data) -> bool:
+        """Only files sent count as a change; an empty file list leaves the record untouched."""
+        return not self.disabled and bool(data)
+
     def clean(self, data, initial=None) -> list[InspectedUpload]:
         uploads = [upload for upload in (data if isinstance(data, list | tuple) else [data]) if upload]
         if not uploads:

@@ -283,9 +283,28 @@ def test_several_files_at_once_in_the_incident_inline(editor_client, incident, e
         "page-2.png",
         "report.pdf",
     ]
-    change_page = editor_client.get(reverse("admin:incidents_incident_change", args=[incident.pk])).content.decode()
+    change_page = editor_client.get(reverse("admin:incidents_incident_change", args=[incident.pk]))
     for attachment in evidence.attachments.all():
-        assert attachment.stored_file.sha256 in change_page
+        assert attachment.stored_file.sha256 in change_page.content.decode()
+
+    # Saving again without files is no change to the evidence record.
+    evidence_row = {key: value for key, value in data.items() if not key.startswith("evidence-0-")}
+    evidence_row.update(
+        {
+            "evidence-INITIAL_FORMS": "1",
+            "evidence-0-id": evidence.pk,
+            "evidence-0-incident": incident.pk,
+            "evidence-0-kind": "medical",
+            "evidence-0-description": evidence.description,
+            "evidence-0-obtained_by": evidence.obtained_by,
+            "evidence-0-obtained_on": "2012-01-20",
+            "evidence-0-obtained_how": evidence.obtained_how,
+        }
+    )
+    response = editor_client.post(reverse("admin:incidents_incident_change", args=[incident.pk]), evidence_row)
+    assert response.status_code == 302, response.context["errors"]
+    assert Evidence.objects.get(pk=evidence.pk).updated_at == evidence.updated_at
+    assert evidence.attachments.count() == 3
 
 
 def test_identical_content_is_stored_once_and_linked(editor_client, incident, evidence_root):
@@ -638,6 +657,24 @@ def test_verify_evidence_reports_altered_and_missing_files(editor, incident, evi
     assert f"{altered.original.name} (a.txt): altered" in report
     assert f"{deleted.original.name} (b.txt): missing" in report
     assert "c.txt" not in report
+
+
+def test_verify_evidence_lists_files_that_no_record_refers_to(editor, incident, evidence_root):
+    evidence = Evidence.objects.create(incident=incident, kind="photo", description="Photo")
+    store_evidence_file(
+        evidence=evidence,
+        upload=ContentFile(image_bytes("PNG"), name="photo.png"),
+        kind=ACCEPTED_KINDS["image/png"],
+        uploaded_by=editor,
+    )
+    (evidence_root / "originals" / "ff").mkdir(parents=True)
+    (evidence_root / "originals" / "ff" / "left-behind").write_bytes(b"from a crashed upload")
+    output = io.StringIO()
+    call_command("verify_evidence", stdout=output, stderr=io.StringIO())
+    assert output.getvalue().splitlines() == [
+        "originals/ff/left-behind: in storage, but no record refers to it",
+        "All 1 stored files match their recorded SHA-256.",
+    ]
 
 
 def test_an_interrupted_save_leaves_neither_file_nor_record(editor, incident, evidence_root):
