@@ -117,12 +117,16 @@ MEDIA_URL = "/media-not-served/"
 # Evidence files live in their own storage, so that object storage (S3 and compatibles, through
 # django-storages) can replace the local folder by configuration alone: see README.md.
 EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", MEDIA_ROOT / "evidence"))
+try:
+    EVIDENCE_STORAGE_OPTIONS = json.loads(os.environ.get("EVIDENCE_STORAGE_OPTIONS") or "null")
+except json.JSONDecodeError as error:
+    raise ImproperlyConfigured(f"EVIDENCE_STORAGE_OPTIONS must be a JSON object: {error}") from None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "evidence": {
         "BACKEND": os.environ.get("EVIDENCE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
-        "OPTIONS": json.loads(os.environ.get("EVIDENCE_STORAGE_OPTIONS", "null"))
+        "OPTIONS": EVIDENCE_STORAGE_OPTIONS
         or {"location": EVIDENCE_ROOT, "file_permissions_mode": 0o640, "directory_permissions_mode": 0o750},
     },
 }
