@@ -4,6 +4,7 @@ Defaults are the safe ones: DEBUG is off, so a deployment that forgets a variabl
 `make run` turns DEBUG on for local use.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -128,6 +129,33 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # MEDIA_URL route. Files reach people only through views that check permissions.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
+
+# Evidence files live in their own storage, so that object storage (S3 and compatibles, through
+# django-storages) can replace the local folder by configuration alone: see README.md.
+EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", MEDIA_ROOT / "evidence"))
+try:
+    EVIDENCE_STORAGE_OPTIONS = json.loads(os.environ.get("EVIDENCE_STORAGE_OPTIONS") or "null")
+except json.JSONDecodeError as error:
+    raise ImproperlyConfigured(f"EVIDENCE_STORAGE_OPTIONS must be a JSON object: {error}") from None
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": {
+        "BACKEND": os.environ.get("EVIDENCE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": EVIDENCE_STORAGE_OPTIONS
+        or {"location": EVIDENCE_ROOT, "file_permissions_mode": 0o640, "directory_permissions_mode": 0o750},
+    },
+}
+# Uploads stream to temporary files on disk, hashed and counted on the way; past the limit they stop.
+FILE_UPLOAD_HANDLERS = ["incidents.uploads.HashingUploadHandler"]
+EVIDENCE_MAX_UPLOAD_SIZE = int(os.environ.get("EVIDENCE_MAX_UPLOAD_MB", "200")) * 1024 * 1024
+# Images with more pixels than this are refused from their header, before decoding.
+EVIDENCE_MAX_IMAGE_PIXELS = int(os.environ.get("EVIDENCE_MAX_IMAGE_PIXELS", "100000000"))
+EVIDENCE_PUBLIC_IMAGE_SIDE = 2048
+EVIDENCE_THUMBNAIL_SIDE = 320
+# An internal location of the web server (e.g. "/protected-evidence/") that serves the evidence
+# folder: when set, file views answer with X-Accel-Redirect and the web server sends the bytes.
+EVIDENCE_X_ACCEL_REDIRECT = os.environ.get("EVIDENCE_X_ACCEL_REDIRECT", "")
 
 # Security. With DEBUG off these are on unless the environment says otherwise (for example
 # behind a TLS-terminating proxy that already redirects: SECURE_SSL_REDIRECT=0).

@@ -1,15 +1,19 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from core.admin import HistoryAdmin
 from sources.admin import CitationInline
 
 from . import workflow
+from .evidence import EvidenceAccess, removing_unrecorded_files, store_evidence_file
+from .files import accepted_kinds_text
 from .forms import IncidentAdminForm, RetractForm, ReviewForm
 from .models import (
     Charge,
@@ -22,6 +26,7 @@ from .models import (
     StaleEditError,
     SubmittedIncident,
 )
+from .uploads import EvidenceFilesField
 
 
 class FollowsIncidentStateInline:
@@ -78,12 +83,75 @@ class ChargeInline(FollowsIncidentStateInline, admin.TabularInline):
     fields = ["person", "provision", "date", "date_precision", "status", "sentence", "sentence_months"]
 
 
-class EvidenceInline(FollowsIncidentStateInline, admin.StackedInline):
+class EvidenceForm(forms.ModelForm):
+    add_files = EvidenceFilesField(
+        label="add files",
+        required=False,
+        help_text=f"Several at once if needed. Accepted: {accepted_kinds_text()}. Stored files are never replaced.",
+    )
+
+    class Meta:
+        model = Evidence
+        fields = ["kind", "description", "source", "obtained_by", "obtained_on", "obtained_how", "confidential"]
+
+
+class EvidenceFilesMixin:
+    """The files of an evidence record, shown read-only: an original is added, never replaced."""
+
+    @admin.display(description="files")
+    def stored_files(self, evidence):
+        attachments = evidence.attachments.select_related("stored_file", "uploaded_by") if evidence.pk else []
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> — {}, {}; SHA-256 <code>{}</code>; uploaded by {} on {}</li>',
+            (
+                (
+                    reverse("incidents:evidence-original", args=[attachment.public_id]),
+                    attachment.original_filename,
+                    attachment.stored_file.content_type,
+                    filesizeformat(attachment.stored_file.size),
+                    attachment.stored_file.sha256,
+                    attachment.uploaded_by or "unknown",
+                    f"{attachment.uploaded_at:%Y-%m-%d %H:%M} UTC",
+                )
+                for attachment in attachments
+            ),
+        )
+        return format_html("<ul>{}</ul>", rows) if rows else "—"
+
+
+def attach_uploaded_files(request, evidence_forms) -> None:
+    for form in evidence_forms:
+        if not getattr(form, "cleaned_data", None) or form.cleaned_data.get("DELETE"):
+            continue
+        for inspected in form.cleaned_data.get("add_files") or []:
+            attachment, already_stored = store_evidence_file(
+                evidence=form.instance, upload=inspected.file, kind=inspected.kind, uploaded_by=request.user
+            )
+            if already_stored:
+                messages.info(
+                    request,
+                    f"“{attachment.original_filename}” has the same content as a file already stored "
+                    f"(SHA-256 {attachment.stored_file.sha256}): it is linked to it, not stored twice.",
+                )
+
+
+class EvidenceInline(FollowsIncidentStateInline, EvidenceFilesMixin, admin.StackedInline):
     model = Evidence
+    form = EvidenceForm
     extra = 0
     autocomplete_fields = ["source"]
-    fields = ["kind", "description", "file", "source", "obtained_by", "obtained_on", "confidential", "sha256"]
-    readonly_fields = ["sha256"]
+    fields = [
+        "kind",
+        "description",
+        "source",
+        ("obtained_by", "obtained_on"),
+        "obtained_how",
+        "confidential",
+        "stored_files",
+        "add_files",
+    ]
+    readonly_fields = ["stored_files"]
 
 
 class IncidentLinkInline(FollowsIncidentStateInline, admin.TabularInline):
@@ -184,7 +252,8 @@ class IncidentAdmin(HistoryAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            with removing_unrecorded_files():
+                return super().changeform_view(request, object_id, form_url, extra_context)
         except StaleEditError:
             # Another save won the race between the form's check and this save; the transaction
             # of this one was rolled back, so nothing of either is lost.
@@ -194,6 +263,11 @@ class IncidentAdmin(HistoryAdmin):
                 "Open it again and make your changes on the current version.",
             )
             return HttpResponseRedirect(request.path)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Evidence:
+            attach_uploaded_files(request, formset.forms)
 
     def get_urls(self):
         own = [
@@ -399,10 +473,48 @@ class IncidentLinkAdmin(IncidentRowAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(IncidentRowAdmin):
-    list_display = ["__str__", "incident", "kind", "sha256", "confidential"]
+class EvidenceAdmin(EvidenceFilesMixin, IncidentRowAdmin):
+    form = EvidenceForm
+    list_display = ["__str__", "incident", "kind", "confidential"]
     list_filter = ["kind", "confidential"]
     list_select_related = ["incident"]
-    search_fields = ["description", "incident__title", "sha256"]
+    search_fields = ["description", "incident__title", "attachments__stored_file__sha256"]
     autocomplete_fields = ["incident", "source"]
-    readonly_fields = ["public_id", "original_filename", "sha256"]
+    readonly_fields = ["public_id", "stored_files"]
+    fieldsets = [
+        (None, {"fields": ["incident", "kind", "description", "confidential", "public_id"]}),
+        ("Chain of custody", {"fields": ["source", ("obtained_by", "obtained_on"), "obtained_how"]}),
+        ("Files", {"fields": ["stored_files", "add_files"]}),
+    ]
+
+    def changeform_view(self, request, *args, **kwargs):
+        with removing_unrecorded_files():
+            return super().changeform_view(request, *args, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        attach_uploaded_files(request, [form])
+
+
+@admin.register(EvidenceAccess)
+class EvidenceAccessAdmin(admin.ModelAdmin):
+    """The log of who opened which original: written by the system, read here, never edited."""
+
+    list_display = ["accessed_at", "user", "attachment", "evidence", "was_public"]
+    list_filter = ["was_public", "accessed_at"]
+    list_select_related = ["user", "attachment__evidence"]
+    search_fields = ["user__username", "attachment__original_filename", "attachment__stored_file__sha256"]
+    date_hierarchy = "accessed_at"
+
+    @admin.display(description="evidence")
+    def evidence(self, access):
+        return access.attachment.evidence
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

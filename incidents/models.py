@@ -1,5 +1,4 @@
 import datetime
-import hashlib
 import string
 
 from django.conf import settings
@@ -288,6 +287,10 @@ class Incident(SluggedRecord):
                 pseudonyms += 1
         return names
 
+    def public_evidence_images(self):
+        """The public copies of the images among this incident's public evidence."""
+        return EvidenceFile.objects.public_images().filter(evidence__incident=self)
+
 
 def pseudonym(index: int) -> str:
     """ "Person A" … "Person Z", then "Person 27" onwards."""
@@ -541,7 +544,7 @@ class Charge(PublicRecord):
 
 
 def evidence_upload_to(instance: "Evidence", filename: str) -> str:
-    """Server-made names: the uploaded name is kept as data only, never as a path."""
+    """Where evidence files went before they were stored by content; migration 0001 refers to it."""
     instance.original_filename = filename.replace("\\", "/").rsplit("/", 1)[-1][:255]
     return f"evidence/{instance.public_id.hex[:2]}/{instance.public_id.hex}"
 
@@ -567,9 +570,6 @@ class Evidence(PublicRecord):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     description = models.TextField(_("description"))
-    file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True)
-    original_filename = models.CharField(_("uploaded file name"), max_length=255, blank=True, editable=False)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     source = models.ForeignKey(
         "sources.Source",
         verbose_name=_("source"),
@@ -580,6 +580,11 @@ class Evidence(PublicRecord):
     )
     obtained_by = models.CharField(_("obtained by"), max_length=200, blank=True)
     obtained_on = models.DateField(_("obtained on"), null=True, blank=True)
+    obtained_how = models.TextField(
+        _("how it was obtained"),
+        blank=True,
+        help_text=_("The chain of custody: handed over by whom, copied from where, kept how."),
+    )
     confidential = models.BooleanField(_("confidential"), default=False)
 
     objects = EvidenceQuerySet.as_manager()
@@ -589,6 +594,7 @@ class Evidence(PublicRecord):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering = ["incident", "pk"]
+        permissions = [("view_evidence_original", _("Can download the original of an evidence file"))]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.description[:60]}"
@@ -596,14 +602,6 @@ class Evidence(PublicRecord):
     @property
     def is_editable(self) -> bool:
         return self.incident.is_editable
-
-    def save(self, *args, **kwargs):
-        if self.file and not self.sha256:
-            digest = hashlib.sha256()
-            for chunk in self.file.chunks():
-                digest.update(chunk)
-            self.sha256 = digest.hexdigest()
-        super().save(*args, **kwargs)
 
 
 class SubmittedIncident(Incident):
@@ -613,3 +611,6 @@ class SubmittedIncident(Incident):
         proxy = True
         verbose_name = _("incident awaiting review")
         verbose_name_plural = _("review queue")
+
+
+from .evidence import EvidenceAccess, EvidenceFile, StoredFile  # noqa: E402, F401  the evidence files' models

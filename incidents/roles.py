@@ -45,16 +45,19 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
         *_codenames(ENTERED, ["add", "change"]),
         *_codenames(REMOVABLE, ["delete"]),
         ("incidents", "submit_incident"),
+        ("incidents", "view_evidence_original"),
     ]
     verifier = [
         *researcher,
         ("incidents", "verify_incident"),
         ("incidents", "retract_incident"),
         ("incidents", "view_submittedincident"),
+        ("incidents", "view_evidenceaccess"),
     ]
     administrator = [
         *_codenames(ENTERED, ["view"]),
         *_codenames(VOCABULARIES + USERS, ["view", "add", "change", "delete"]),
+        ("incidents", "view_evidenceaccess"),
     ]
     return {RESEARCHER: researcher, VERIFIER: verifier, ADMINISTRATOR: administrator}
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from sources.models import Citation
 
-from .models import Charge, Evidence, Incident, IncidentLink, Involvement
+from .models import Charge, Evidence, EvidenceFile, Incident, IncidentLink, Involvement
 
 Status = Incident.Status
 
@@ -231,14 +231,18 @@ def discard_correction(*, incident: Incident, by: AbstractBaseUser) -> None:
     if not incident.revision_of_id:
         raise WorkflowError("Only a proposed correction can be discarded.")
     _require_state(incident, (Status.DRAFT, Status.REJECTED), "discarded")
+    if EvidenceFile.objects.filter(evidence__incident=incident).exists():
+        raise WorkflowError(
+            "Files were uploaded into this correction, and evidence files are never deleted: "
+            "submit the correction, or ask a verifier to reject it and keep it."
+        )
     incident._history_user, incident._change_reason = by, "Correction discarded"
     _drop_correction(incident)
 
 
 def _drop_correction(copy: Incident) -> None:
-    # The copy's evidence rows name the same stored files as the published rows: unlink the
-    # files from the copies first, so that nothing that cleans up files on delete touches them.
-    Evidence.objects.filter(incident=copy).update(file="")
+    # Files are never deleted with a correction: ones uploaded into it have moved to the
+    # published evidence by now, or the discard was refused.
     Evidence.objects.filter(incident=copy).delete()
     Incident.objects.filter(pk=copy.pk).delete()
 
@@ -249,11 +253,16 @@ def _apply_rows(model, link: str, copy: Incident, incident: Incident, *, by, rea
     originals = {row.pk: row for row in model.objects.filter(**{link: incident})}
     corrected = list(model.objects.filter(**{link: copy}).order_by("pk"))
     kept = {stands_for[row.pk] for row in corrected if stands_for.get(row.pk) in originals}
-    for pk, original in originals.items():
-        if pk not in kept:
-            _citations_of(original).delete()
-            original._history_user, original._change_reason = by, reason
-            original.delete()
+    removed = [original for pk, original in originals.items() if pk not in kept]
+    if model is Evidence and EvidenceFile.objects.filter(evidence__in=removed).exists():
+        raise WorkflowError(
+            "The correction removes evidence that has files, and evidence files are never deleted: "
+            "mark that evidence confidential instead."
+        )
+    for original in removed:
+        _citations_of(original).delete()
+        original._history_user, original._change_reason = by, reason
+        original.delete()
     for row in corrected:
         target = originals.get(stands_for.get(row.pk))
         if target is None:
@@ -264,7 +273,16 @@ def _apply_rows(model, link: str, copy: Incident, incident: Incident, *, by, rea
             if field.name not in _NOT_COPIED and field.name != link and not field.primary_key:
                 setattr(target, field.attname, getattr(row, field.attname))
         _save(target, by=by, reason=reason)
+        if model is Evidence:
+            _move_attachments(row, target)
         _apply_citations(row, target, by=by, reason=reason)
+
+
+def _move_attachments(copy: Evidence, target: Evidence) -> None:
+    """Files uploaded into a correction join the published evidence; a content it has already stays once."""
+    already = EvidenceFile.objects.filter(evidence=target).values("stored_file")
+    EvidenceFile.objects.filter(evidence=copy, stored_file__in=already).delete()
+    EvidenceFile.objects.filter(evidence=copy).update(evidence=target)
 
 
 def _apply_citations(corrected: models.Model, original: models.Model, *, by, reason: str) -> None:

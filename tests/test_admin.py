@@ -4,6 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from incidents.evidence import EvidenceAccess
 from incidents.models import Charge, Incident, IncidentType, Involvement, LegalProvision
 from people.models import Person
 from places.models import Place
@@ -11,8 +12,14 @@ from places.models import Place
 pytestmark = pytest.mark.django_db
 
 PROJECT_APPS = {"places", "sources", "people", "organisations", "incidents"}
+# Logs that the system writes: read-only in the admin, with no add page (tested in test_evidence).
+SYSTEM_LOGS = {EvidenceAccess}
 REGISTERED = sorted(
-    (model for model in admin.site._registry if model._meta.app_label in PROJECT_APPS and not model._meta.proxy),
+    (
+        model
+        for model in admin.site._registry
+        if model._meta.app_label in PROJECT_APPS and not model._meta.proxy and model not in SYSTEM_LOGS
+    ),
     key=lambda model: model._meta.label,
 )
 

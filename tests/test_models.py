@@ -1,14 +1,13 @@
 """Rules that live on the models: normalisation, dates with precision, places, constraints."""
 
 import datetime
-import hashlib
 
 import pytest
 from django.db import IntegrityError, transaction
 
 from core.dates import format_date, period_of
 from core.text import normalise_name
-from incidents.models import Charge, Evidence, Incident, Involvement, LegalProvision
+from incidents.models import Charge, Incident, Involvement, LegalProvision
 from organisations.models import Organisation, OrganisationAlias
 from people.models import NameVariant, Person
 from places.models import Place
@@ -122,16 +121,3 @@ def test_database_refuses_invalid_dates_and_sentences(demo):
             status="dropped",
             sentence_months=12,
         )
-
-
-@pytest.mark.django_db
-def test_evidence_file_is_hashed(demo, settings, tmp_path):
-    from django.core.files.base import ContentFile
-
-    settings.MEDIA_ROOT = tmp_path
-    evidence = Evidence(incident=Incident.objects.first(), kind="document", description="Court ruling")
-    evidence.file.save("ruling.txt", ContentFile(b"ruling text"), save=False)
-    evidence.save()
-    assert evidence.sha256 == hashlib.sha256(b"ruling text").hexdigest()
-    assert evidence.original_filename == "ruling.txt"
-    assert "ruling" not in evidence.file.name

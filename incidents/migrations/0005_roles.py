@@ -22,6 +22,7 @@ class Migration(migrations.Migration):
         ("people", "0003_historicalnamevariant_historicalperson_and_more"),
         ("organisations", "0002_historicalmembership_historicalorganisation_and_more"),
         ("incidents", "0004_history_and_review_workflow"),
+        ("incidents", "0004_evidence_files"),
     ]
 
     operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]

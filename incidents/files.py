@@ -1,0 +1,385 @@
+"""What an evidence file really is, decided from its content, and the public copy of an image.
+
+Neither the file name nor the browser's claimed type is trusted: the magic number says what a file
+pretends to be, then a structural check confirms it is that and nothing else. A PNG must decode
+to its last chunk and stop there; a Word document must be a ZIP whose manifest declares a Word
+text; plain text must be UTF-8 without markup a browser would run. Everything here reads the file
+in pieces or reads headers only, so a large or hostile file costs little memory.
+"""
+
+import codecs
+import hashlib
+import io
+import re
+import struct
+import warnings
+import zipfile
+import zlib
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.template.defaultfilters import filesizeformat
+from PIL import Image, ImageOps
+
+CHUNK_SIZE = 64 * 1024
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ODT = "application/vnd.oasis.opendocument.text"
+
+
+@dataclass(frozen=True)
+class Kind:
+    mime: str
+    label: str
+    pillow_format: str = ""
+
+    @property
+    def is_image(self) -> bool:
+        return bool(self.pillow_format)
+
+
+ACCEPTED_KINDS = {
+    kind.mime: kind
+    for kind in [
+        Kind("application/pdf", "PDF document"),
+        Kind("image/jpeg", "JPEG image", "JPEG"),
+        Kind("image/png", "PNG image", "PNG"),
+        Kind("image/webp", "WebP image", "WEBP"),
+        Kind("image/tiff", "TIFF image", "TIFF"),
+        Kind("image/heic", "HEIC image", "HEIF"),
+        Kind("video/mp4", "MP4 video"),
+        Kind("audio/mpeg", "MP3 audio"),
+        Kind("audio/ogg", "Ogg audio"),
+        Kind("audio/wav", "WAV audio"),
+        Kind(DOCX, "Word document (DOCX)"),
+        Kind(ODT, "OpenDocument text (ODT)"),
+        Kind("text/plain", "plain text"),
+    ]
+}
+# The detector's name for a type where it differs from the registered one.
+DETECTOR_ALIASES = {"audio/x-wav": "audio/wav"}
+ZIP_CONTAINERS = {
+    "application/zip",
+    "application/epub+zip",
+    DOCX,
+    ODT,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+}
+# Markup that a browser would render or run, in text that claims to be plain.
+SVG_MARKUP = re.compile(r"<\s*svg[\s>/]", re.IGNORECASE)
+HTML_MARKUP = re.compile(
+    r"<\s*(?:!doctype\s+html|html|head|body|script|iframe|frame|object|embed|meta|base|form|img|style|link)[\s>/]"
+    r"|javascript\s*:",
+    re.IGNORECASE,
+)
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+MARKUP_OVERLAP = 64
+
+
+def accepted_kinds_text() -> str:
+    return ", ".join(kind.label for kind in ACCEPTED_KINDS.values() if kind_is_readable(kind))
+
+
+def kind_is_readable(kind: Kind) -> bool:
+    """An image kind is accepted only where this server's Pillow can decode it (HEIC needs a plugin)."""
+    return not kind.is_image or kind.pillow_format in Image.registered_extensions().values()
+
+
+def refusal(name: str, message: str, code: str) -> ValidationError:
+    return ValidationError(f"“{name}”: {message}", code=code)
+
+
+def check_file_name(name: str) -> None:
+    """The uploaded name is kept as data only; one that tries to be a path is refused outright."""
+    parts = re.split(r"[/\\]", name or "")
+    if not name or len(parts) > 1 or name.strip() in {".", ".."} or CONTROL_CHARACTERS.search(name):
+        raise refusal(name, "the file name must be a plain name, without folders, “..” or control characters.", "name")
+
+
+def check_size(name: str, size: int) -> None:
+    if not size:
+        raise refusal(name, "the file is empty.", "empty")
+    limit = settings.EVIDENCE_MAX_UPLOAD_SIZE
+    if size > limit:
+        raise refusal(name, f"the file is larger than the limit of {filesizeformat(limit)}.", "too_large")
+
+
+def sha256_of(file: File) -> str:
+    digest = hashlib.sha256()
+    for chunk in file.chunks(CHUNK_SIZE):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def inspect(file: File, name: str) -> Kind:
+    """The accepted kind of `file`, or a ValidationError that names what it was found to be."""
+    check_file_name(name)
+    check_size(name, file.size)
+    file.seek(0)
+    head = file.read(8192)
+    guessed = filetype.guess(head)
+    if guessed is None:
+        return _check_text(file, name)
+    mime = DETECTOR_ALIASES.get(guessed.mime, guessed.mime)
+    if mime in ZIP_CONTAINERS:
+        return _check_zip_document(file, name, f"{guessed.extension.upper()} file ({guessed.mime})")
+    kind = ACCEPTED_KINDS.get(mime)
+    if kind is None:
+        raise _unsupported(name, f"{guessed.extension.upper()} file ({guessed.mime})")
+    if not kind_is_readable(kind):
+        raise refusal(
+            name,
+            f"it is a {kind.label}, which this server cannot decode (its Pillow has no support for it); "
+            "convert it to JPEG or PNG first.",
+            "unsupported_type",
+        )
+    STRUCTURE_CHECKS[kind.mime](file, name, kind)
+    return kind
+
+
+def _unsupported(name: str, detected: str) -> ValidationError:
+    message = f"its content is a {detected}, which is not accepted. Accepted: {accepted_kinds_text()}."
+    return refusal(name, message, "unsupported_type")
+
+
+def _malformed(name: str, kind: Kind, reason: str) -> ValidationError:
+    return refusal(name, f"it starts like a {kind.label} but is not a sound one: {reason}.", "malformed")
+
+
+def _check_text(file: File, name: str) -> Kind:
+    decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+    tail = ""
+    file.seek(0)
+    try:
+        for chunk in file.chunks(CHUNK_SIZE):
+            text = tail + decoder.decode(chunk)
+            _refuse_markup(name, text)
+            tail = text[-MARKUP_OVERLAP:]
+        _refuse_markup(name, tail + decoder.decode(b"", final=True))
+    except UnicodeDecodeError:
+        raise _unsupported(name, "binary file of no recognised format (not UTF-8 text)") from None
+    return ACCEPTED_KINDS["text/plain"]
+
+
+def _refuse_markup(name: str, text: str) -> None:
+    if SVG_MARKUP.search(text):
+        raise _unsupported(name, "SVG image (image/svg+xml)")
+    if HTML_MARKUP.search(text):
+        raise _unsupported(name, "HTML document (text/html)")
+    if CONTROL_CHARACTERS.search(text):
+        raise _unsupported(name, "binary file of no recognised format (control characters in text)")
+
+
+def _check_zip_document(file: File, name: str, detected: str) -> Kind:
+    """DOCX and ODT are ZIP archives: the container's own manifest says which, not the first bytes."""
+    file.seek(0)
+    try:
+        archive = zipfile.ZipFile(file)
+        entries = {info.filename: info for info in archive.infolist()}
+        declared_odt = (
+            "mimetype" in entries
+            and entries["mimetype"].file_size < 100
+            and archive.read("mimetype").strip() == ODT.encode()
+        )
+        if declared_odt and {"content.xml", "META-INF/manifest.xml"} <= entries.keys():
+            return ACCEPTED_KINDS[ODT]
+        manifest = entries.get("[Content_Types].xml")
+        if manifest is not None and manifest.file_size < 1024 * 1024:
+            content_types = archive.read(manifest)
+            if b"macroEnabled" in content_types or "word/vbaProject.bin" in entries:
+                raise _unsupported(name, "macro-enabled Word document (DOCM)")
+            if b"wordprocessingml.document.main+xml" in content_types and "word/document.xml" in entries:
+                return ACCEPTED_KINDS[DOCX]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyError, EOFError):
+        raise _unsupported(name, f"damaged {detected}") from None
+    raise _unsupported(name, detected)
+
+
+def _check_pdf(file: File, name: str, kind: Kind) -> None:
+    file.seek(max(file.size - 1024, 0))
+    if b"%%EOF" not in file.read():
+        raise _malformed(name, kind, "it has no end-of-file marker (%%EOF); it may be truncated")
+
+
+def _check_image(file: File, name: str, kind: Kind) -> None:
+    """Header first: the pixel count is checked before a single pixel is decoded."""
+    limit = settings.EVIDENCE_MAX_IMAGE_PIXELS
+    too_many = f"the image has more pixels than the limit of {limit:,}"
+    file.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(file, formats=[kind.pillow_format]) as image:
+                width, height = image.size
+                if width * height > limit:
+                    raise refusal(name, f"{too_many} ({width:,} × {height:,}).", "too_many_pixels")
+                image.load()
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError:
+        raise refusal(name, f"{too_many}.", "too_many_pixels") from None
+    except Exception as error:  # a decoder fed hostile bytes may fail in many ways; each is a refusal
+        raise _malformed(name, kind, f"it does not decode ({error.__class__.__name__})") from None
+    if kind.mime == "image/png":
+        _check_png_chunks(file, name, kind)
+
+
+def _check_png_chunks(file: File, name: str, kind: Kind) -> None:
+    """Every chunk's checksum holds and nothing follows IEND: a polyglot hides its second format there."""
+    file.seek(8)
+    while True:
+        header = file.read(8)
+        if len(header) < 8:
+            raise _malformed(name, kind, "it ends before its last chunk (IEND)")
+        length, chunk_type = struct.unpack(">I4s", header)
+        checksum = zlib.crc32(chunk_type)
+        remaining = length
+        while remaining:
+            data = file.read(min(remaining, CHUNK_SIZE))
+            if not data:
+                raise _malformed(name, kind, "it is truncated")
+            checksum = zlib.crc32(data, checksum)
+            remaining -= len(data)
+        stored = file.read(4)
+        if len(stored) < 4 or struct.unpack(">I", stored)[0] != checksum:
+            raise _malformed(name, kind, f"its {chunk_type.decode('latin-1')!r} chunk is damaged")
+        if chunk_type == b"IEND":
+            break
+    if file.read(1):
+        raise _malformed(name, kind, "data follows the end of the image, as in a file made to pass for two formats")
+
+
+def _check_mp4(file: File, name: str, kind: Kind) -> None:
+    """The top-level boxes tile the file exactly, starting with `ftyp` and including the `moov` index."""
+    position, boxes = 0, []
+    while position < file.size:
+        file.seek(position)
+        header = file.read(8)
+        if len(header) < 8:
+            raise _malformed(name, kind, "it ends inside a box header")
+        box_size, box_type = struct.unpack(">I4s", header)
+        if box_size == 1:
+            box_size = struct.unpack(">Q", file.read(8).rjust(8, b"\0"))[0]
+        elif box_size == 0:
+            box_size = file.size - position
+        if box_size < 8 or position + box_size > file.size:
+            raise _malformed(name, kind, f"its {box_type.decode('latin-1')!r} box runs past the end of the file")
+        boxes.append(box_type)
+        position += box_size
+    if boxes[0] != b"ftyp" or b"moov" not in boxes:
+        raise _malformed(name, kind, "it has no movie index (moov box)")
+
+
+def _check_mp3(file: File, name: str, kind: Kind) -> None:
+    file.seek(0)
+    header = file.read(10)
+    offset = 0
+    if header[:3] == b"ID3":
+        tag_size = (header[6] << 21) | (header[7] << 14) | (header[8] << 7) | header[9]
+        offset = 10 + tag_size + (10 if header[5] & 0x10 else 0)
+    file.seek(offset)
+    window = file.read(4096)  # encoders may leave some padding between the tag and the first frame
+    if not any(_is_mp3_frame_header(window[start : start + 4]) for start in range(len(window) - 3)):
+        raise _malformed(name, kind, "no MPEG layer III audio frame follows its header")
+
+
+def _is_mp3_frame_header(frame: bytes) -> bool:
+    return (
+        frame[0] == 0xFF
+        and frame[1] & 0xE0 == 0xE0
+        and (frame[1] >> 3) & 0b11 != 0b01  # MPEG version not reserved
+        and (frame[1] >> 1) & 0b11 == 0b01  # layer III
+        and frame[2] >> 4 not in (0, 15)  # a real bitrate
+        and (frame[2] >> 2) & 0b11 != 0b11  # a real sample rate
+    )
+
+
+OGG_AUDIO_CODECS = (b"\x01vorbis", b"OpusHead", b"\x7fFLAC", b"Speex   ")
+
+
+def _check_ogg(file: File, name: str, kind: Kind) -> None:
+    """Pages follow one another to the end of the file, and the first carries an audio codec."""
+    position = 0
+    while position < file.size:
+        file.seek(position)
+        header = file.read(27)
+        if len(header) < 27 or header[:4] != b"OggS" or header[4] != 0:
+            raise _malformed(name, kind, "its pages do not follow one another")
+        segment_table = file.read(header[26])
+        body_size = sum(segment_table)
+        if position == 0 and not file.read(8).startswith(OGG_AUDIO_CODECS):
+            raise _malformed(name, kind, "its first stream is not Vorbis, Opus, FLAC or Speex audio")
+        position += 27 + len(segment_table) + body_size
+    if position != file.size:
+        raise _malformed(name, kind, "its last page is truncated")
+
+
+def _check_wav(file: File, name: str, kind: Kind) -> None:
+    """A format chunk, then a data chunk; a recording cut short in its data is still accepted."""
+    position, seen = 12, set()
+    while position + 8 <= file.size:
+        file.seek(position)
+        chunk_id, chunk_size = struct.unpack("<4sI", file.read(8))
+        if chunk_id == b"data":
+            if b"fmt " not in seen:
+                break
+            return
+        seen.add(chunk_id)
+        position += 8 + chunk_size + (chunk_size & 1)
+    raise _malformed(name, kind, "it lacks a format chunk followed by audio data")
+
+
+STRUCTURE_CHECKS = {
+    "application/pdf": _check_pdf,
+    "image/jpeg": _check_image,
+    "image/png": _check_image,
+    "image/webp": _check_image,
+    "image/tiff": _check_image,
+    "image/heic": _check_image,
+    "video/mp4": _check_mp4,
+    "audio/mpeg": _check_mp3,
+    "audio/ogg": _check_ogg,
+    "audio/wav": _check_wav,
+}
+
+
+@dataclass(frozen=True)
+class PublicImage:
+    image: bytes
+    thumbnail: bytes
+    extension: str
+
+
+def public_copies(file: File, kind: Kind) -> PublicImage:
+    """A copy rebuilt from pixels alone, so no metadata (EXIF, GPS, XMP, IPTC, maker notes, embedded
+    thumbnails, ICC profiles, text chunks) can survive; the camera's orientation is applied first."""
+    file.seek(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(file, formats=[kind.pillow_format]) as opened:
+            try:
+                upright = ImageOps.exif_transpose(opened)
+            except Exception:  # unreadable EXIF: the pixels are still good, in the camera's orientation
+                opened.load()
+                upright = opened.copy()
+    has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+    mode = "RGBA" if has_alpha else "RGB"
+    converted = upright if upright.mode == mode else upright.convert(mode)
+    pixels_only = Image.frombytes(mode, converted.size, converted.tobytes())
+    pixels_only.thumbnail((settings.EVIDENCE_PUBLIC_IMAGE_SIDE,) * 2)
+    thumbnail = pixels_only.copy()
+    thumbnail.thumbnail((settings.EVIDENCE_THUMBNAIL_SIDE,) * 2)
+    image_format, extension = ("PNG", "png") if has_alpha else ("JPEG", "jpg")
+    return PublicImage(_encode(pixels_only, image_format), _encode(thumbnail, image_format), extension)
+
+
+def _encode(image: Image.Image, image_format: str) -> bytes:
+    buffer = io.BytesIO()
+    options = {"quality": 88, "optimize": True} if image_format == "JPEG" else {"optimize": True}
+    image.save(buffer, image_format, **options)
+    return buffer.getvalue()
