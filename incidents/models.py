@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import DatePrecision, format_date, format_time, period_of, truncate_to_precision
 from core.models import PublicRecord, SluggedRecord
+from core.text import normalise_name, search_words
+from organisations.models import OrganisationAlias
+from people.models import NameVariant, Person
 
 
 class IncidentType(SluggedRecord):
@@ -29,6 +32,81 @@ class IncidentQuerySet(models.QuerySet):
     def public(self):
         """What the public may see. Every public page, export and API goes through this."""
         return self.filter(status=Incident.Status.VERIFIED, confidential=False)
+
+    def matching(self, query: str) -> "IncidentQuerySet":
+        """Incidents whose search text holds every word of the query, typed in any spelling or script."""
+        matches = self
+        for word in search_words(query):
+            matches = matches.filter(search_text__contains=word)
+        return matches
+
+    def refresh_search_text(self) -> None:
+        """Rebuild the search column of these incidents from their text and their public actors' names.
+
+        Called whenever a record that feeds the column changes (see `incidents.signals`), so that
+        a name that stops being public (a withdrawn consent, a confidential involvement) stops
+        finding the incident at once.
+        """
+        incidents = list(self.order_by().values_list("pk", "title", "summary"))
+        for start in range(0, len(incidents), 500):
+            batch = incidents[start : start + 500]
+            names = public_actor_names([pk for pk, _title, _summary in batch])
+            Incident.objects.bulk_update(
+                [
+                    Incident(pk=pk, search_text=compose_search_text(title, summary, names.get(pk, [])))
+                    for pk, title, summary in batch
+                ],
+                ["search_text"],
+            )
+
+
+def compose_search_text(title: str, summary: str, names: list[str]) -> str:
+    return " ".join(part for part in [normalise_name(title), normalise_name(summary), *names] if part)
+
+
+def public_actor_names(incident_ids: list[int]) -> dict[int, list[str]]:
+    """Normalised names of the people, organisations and unidentified actors publicly involved.
+
+    A person without consent to publication contributes no name: nobody may find an incident
+    by typing the name that the public pages hide.
+    """
+    involvements = (
+        Involvement.objects.public()
+        .filter(incident_id__in=incident_ids)
+        .filter(Q(person__isnull=True) | Q(person__in=Person.objects.publicly_named()))
+        .values_list(
+            "incident_id",
+            "person_id",
+            "person__name_normalised",
+            "organisation_id",
+            "organisation__name_normalised",
+            "unidentified_actor",
+        )
+    )
+    names: dict[int, list[str]] = {}
+    people: dict[int, set[int]] = {}
+    organisations: dict[int, set[int]] = {}
+    for incident_id, person_id, person_name, organisation_id, organisation_name, unidentified in involvements:
+        incident_names = names.setdefault(incident_id, [])
+        if person_id:
+            incident_names.append(person_name)
+            people.setdefault(person_id, set()).add(incident_id)
+        elif organisation_id:
+            incident_names.append(organisation_name)
+            organisations.setdefault(organisation_id, set()).add(incident_id)
+        else:
+            incident_names.append(normalise_name(unidentified))
+    if people:
+        variants = NameVariant.objects.filter(person_id__in=people)
+        for person_id, variant in variants.values_list("person_id", "normalised"):
+            for incident_id in people[person_id]:
+                names[incident_id].append(variant)
+    if organisations:
+        aliases = OrganisationAlias.objects.filter(organisation_id__in=organisations)
+        for organisation_id, alias in aliases.values_list("organisation_id", "normalised"):
+            for incident_id in organisations[organisation_id]:
+                names[incident_id].append(alias)
+    return names
 
 
 class Incident(SluggedRecord):
@@ -60,6 +138,12 @@ class Incident(SluggedRecord):
     local_time_approximate = models.BooleanField(_("time is approximate"), default=False)
     period_start = models.DateField(editable=False, db_index=True)
     period_end = models.DateField(editable=False, db_index=True)
+    search_text = models.TextField(
+        editable=False,
+        blank=True,
+        default="",
+        help_text=_("Normalised title, summary and public actors' names, for public search."),
+    )
     place = models.ForeignKey(
         "places.Place",
         verbose_name=_("place"),
@@ -131,6 +215,8 @@ class Incident(SluggedRecord):
             self.period_end = datetime.date.max
         else:
             self.period_end = period_of(self.start_date, self.start_precision)[1]
+        names = public_actor_names([self.pk]).get(self.pk, []) if self.pk else []
+        self.search_text = compose_search_text(self.title, self.summary, names)
         super().save(*args, **kwargs)
 
     @property
@@ -213,7 +299,10 @@ class Involvement(models.Model):
 
     @property
     def actor_name(self) -> str:
-        return str(self.person or self.organisation or self.unidentified_actor)
+        """The actor as the public sees them: a person without consent under a pseudonym."""
+        if self.person:
+            return self.person.public_name
+        return str(self.organisation or self.unidentified_actor)
 
 
 class IncidentLink(models.Model):

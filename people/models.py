@@ -3,11 +3,12 @@ import re
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DatePrecision, format_date, truncate_to_precision
 from core.models import SluggedRecord
-from core.text import normalise_name
+from core.text import normalise_name, search_words
 
 
 class Script(models.TextChoices):
@@ -35,6 +36,14 @@ class PersonQuerySet(models.QuerySet):
     def publicly_named(self):
         """People whose name may be shown and searched publicly."""
         return self.public().filter(consent_to_publish=True)
+
+    def matching(self, query: str) -> "PersonQuerySet":
+        """People with every word of the query in their name or in one of their name variants."""
+        matches = self
+        for word in search_words(query):
+            variants = NameVariant.objects.filter(normalised__contains=word).values("person")
+            matches = matches.filter(Q(name_normalised__contains=word) | Q(pk__in=variants))
+        return matches
 
 
 class Person(SluggedRecord):
@@ -88,6 +97,16 @@ class Person(SluggedRecord):
     @property
     def birth_date_display(self) -> str:
         return format_date(self.birth_date, self.birth_date_precision)
+
+    @property
+    def public_name(self) -> str:
+        """The name public pages, exports and the API show: without consent, a neutral pseudonym."""
+        if self.consent_to_publish:
+            return self.name
+        return f"Name withheld ({self.public_id.hex[:6]})"
+
+    def get_absolute_url(self):
+        return reverse("people:detail", kwargs={"slug": self.slug})
 
 
 class NameVariant(models.Model):

@@ -1,0 +1,39 @@
+"""The read-only JSON API: the same public incidents and the same IncidentFilter as the pages."""
+
+from django.db.models import Prefetch
+from django.urls import include, path
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import routers, viewsets
+
+from .filters import IncidentFilter
+from .models import Charge, Involvement
+from .serializers import IncidentSerializer
+from .views import public_incidents
+
+
+class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Verified incidents, newest first, with the filters of the public search page."""
+
+    serializer_class = IncidentSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = IncidentFilter
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return public_incidents().prefetch_related(
+            Prefetch("involvements", queryset=Involvement.objects.public().select_related("person", "organisation")),
+            Prefetch("charges", queryset=Charge.objects.public().select_related("person", "provision__jurisdiction")),
+        )
+
+
+router = routers.DefaultRouter()
+router.register("incidents", IncidentViewSet, basename="incident")
+
+app_name = "api"
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]
