@@ -51,7 +51,12 @@ class IncidentListView(FilteredListView):
         return public_incidents()
 
     def get_invalid_context_data(self, **kwargs):
-        return {"incident_types": IncidentType.objects.all(), **kwargs}
+        valid = self.get_filterset().form.cleaned_data
+        return {
+            "incident_types": IncidentType.objects.all(),
+            "active": active_filters(valid, self.request.GET),
+            **kwargs,
+        }
 
     def get_context_data(self, **kwargs):
         filterset = self.get_filterset()

@@ -91,3 +91,9 @@ def _as_multidict(query: list[tuple[str, str]]) -> dict[str, list[str]]:
     for name, value in query:
         grouped.setdefault(name, []).append(value)
     return grouped
+
+
+def test_the_corrected_form_keeps_the_valid_filters(client, demo):
+    html = client.get(PAGE, {"region": "kazakhstan", "date_from": "yesterday"}).content.decode()
+    assert '<input type="hidden" name="region" value="kazakhstan">' in html
+    assert "Filters in force" not in html

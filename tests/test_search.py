@@ -185,3 +185,11 @@ class TestSearchTextFollowsEveryChange:
         assert self.found(client, "renamed") == []
         call_command("refresh_search_text", verbosity=0)
         assert self.found(client, "renamed") == [incident.slug]
+
+
+def test_the_trigram_index_exists_only_on_postgresql(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "incidents_incident")
+    assert ("incidents_incident_search_text_trgm" in indexes) == (connection.vendor == "postgresql")
