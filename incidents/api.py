@@ -6,9 +6,12 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers, viewsets
 
+from organisations.api import OrganisationViewSet
+from people.api import PersonViewSet
+
 from .filters import IncidentFilter
-from .models import Charge, Involvement
-from .serializers import IncidentSerializer
+from .models import Charge, Involvement, LegalProvision
+from .serializers import IncidentSerializer, ProvisionSerializer
 from .views import public_incidents
 
 
@@ -27,8 +30,21 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+class ProvisionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Legal provisions, each with its number of public cases; `/api/incidents/?charge=<slug>` lists them."""
+
+    serializer_class = ProvisionSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return LegalProvision.objects.select_related("jurisdiction").with_public_case_count()
+
+
 router = routers.DefaultRouter()
 router.register("incidents", IncidentViewSet, basename="incident")
+router.register("people", PersonViewSet, basename="person")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("charges", ProvisionViewSet, basename="provision")
 
 app_name = "api"
 

@@ -4,7 +4,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -334,6 +334,13 @@ class IncidentLink(models.Model):
         return f"{self.from_incident} → {self.to_incident} ({self.get_kind_display()})"
 
 
+class LegalProvisionQuerySet(models.QuerySet):
+    def with_public_case_count(self) -> "LegalProvisionQuerySet":
+        """Each provision with `case_count`, the number of public charges under it."""
+        public_cases = Count("charges", filter=Q(charges__in=Charge.objects.public()), distinct=True)
+        return self.annotate(case_count=public_cases).order_by(*LegalProvision._meta.ordering)
+
+
 class LegalProvision(SluggedRecord):
     """An article of a code in one edition, e.g. Article 164 of Kazakhstan's 1997 Penal Code.
 
@@ -358,6 +365,8 @@ class LegalProvision(SluggedRecord):
     title_original_language = models.CharField(_("language of the official title"), max_length=10, blank=True)
     title_en = models.CharField(_("title in English"), max_length=300)
     equivalents = models.ManyToManyField("self", verbose_name=_("equivalent provisions in other editions"), blank=True)
+
+    objects = LegalProvisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("legal provision")

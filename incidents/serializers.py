@@ -35,7 +35,7 @@ class InvolvementSerializer(serializers.ModelSerializer):
         return involvement.organisation.slug if involvement.organisation_id else None
 
 
-class ProvisionSerializer(serializers.ModelSerializer):
+class ProvisionSummarySerializer(serializers.ModelSerializer):
     jurisdiction = serializers.CharField(source="jurisdiction.name")
 
     class Meta:
@@ -43,9 +43,17 @@ class ProvisionSerializer(serializers.ModelSerializer):
         fields = ["slug", "reference", "jurisdiction", "code", "edition", "article", "part", "title_en"]
 
 
+class ProvisionSerializer(ProvisionSummarySerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:provision-detail", lookup_field="slug")
+    case_count = serializers.IntegerField(read_only=True, help_text="Public cases charged under this provision.")
+
+    class Meta(ProvisionSummarySerializer.Meta):
+        fields = ["url", *ProvisionSummarySerializer.Meta.fields, "title_original", "case_count"]
+
+
 class ChargeSerializer(serializers.ModelSerializer):
     person = serializers.CharField(source="person.public_name")
-    provision = ProvisionSerializer()
+    provision = ProvisionSummarySerializer()
 
     class Meta:
         model = Charge

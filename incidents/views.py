@@ -34,9 +34,10 @@ class HomeView(ListView):
         return public_incidents()[:10]
 
     def get_context_data(self, **kwargs):
+        public_count = Count("incidents", filter=Q(incidents__in=Incident.objects.public()))
         return super().get_context_data(
             incident_count=Incident.objects.public().count(),
-            incident_types=IncidentType.objects.all(),
+            incident_types=IncidentType.objects.annotate(public_count=public_count).filter(public_count__gt=0),
             **kwargs,
         )
 
@@ -238,9 +239,7 @@ class ProvisionListView(ListView):
     context_object_name = "provisions"
 
     def get_queryset(self):
-        return LegalProvision.objects.select_related("jurisdiction").annotate(
-            case_count=Count("charges", filter=Q(charges__in=Charge.objects.public()), distinct=True)
-        )
+        return LegalProvision.objects.select_related("jurisdiction").with_public_case_count()
 
 
 class ProvisionDetailView(DetailView):

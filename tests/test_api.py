@@ -2,9 +2,9 @@
 
 import pytest
 
-from incidents.models import Incident
+from incidents.models import Charge, Incident
 
-from .factories import involve, make_incident, make_person
+from .factories import involve, make_incident, make_organisation, make_person, make_provision
 from .search_helpers import api_slugs, page_slugs
 
 pytestmark = pytest.mark.django_db
@@ -15,6 +15,7 @@ ARREST = "amirova-arrest-aktau-airport-2012"
 def test_api_root_lists_the_incidents_endpoint(client, demo):
     response = client.get("/api/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
+    assert set(response.json()) == {"incidents", "people", "organisations", "charges"}
     assert response.json()["incidents"].endswith("/api/incidents/")
 
 
@@ -103,3 +104,45 @@ def test_list_query_count_does_not_grow_with_the_page(client, demo, django_asser
     # each filter that names a record looks it up once
     with django_assert_num_queries(6):
         client.get("/api/incidents/", {"region": "kazakhstan", "person": "ajzhangul-amirova", "q": "amirova"})
+
+
+def test_people_endpoint_finds_any_name_variant_and_hides_unnamed_people(client, demo):
+    make_person("Private Person", consent_to_publish=False)
+    make_person("Secret Person", confidential=True)
+    body = client.get("/api/people/", {"q": "Айжангуль"}).json()
+    assert [person["slug"] for person in body["results"]] == ["ajzhangul-amirova"]
+    assert "Айжангуль Амирова" in {variant["name"] for variant in body["results"][0]["name_variants"]}
+    assert client.get("/api/people/", {"q": "person"}).json()["count"] == 0
+    assert client.get("/api/people/", {"q": "x" * 500}).status_code == 400
+
+
+def test_organisations_endpoint_finds_any_alias(client, demo):
+    for typed in ("Popular Front", "Halyk Maidan"):
+        slugs = [o["slug"] for o in client.get("/api/organisations/", {"q": typed}).json()["results"]]
+        assert "halyk-maidan" in slugs
+
+
+def test_charges_endpoint_counts_public_cases(client, demo):
+    provision = client.get("/api/charges/kz-penal-code-1997-article-164/").json()
+    assert provision["case_count"] == 2 and provision["article"] == "164"
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/api/people/", 3),  # count, page, name variants
+        ("/api/organisations/", 3),  # count, page, aliases
+        ("/api/charges/", 2),  # count, page with case counts
+    ],
+)
+def test_other_list_endpoints_query_count_does_not_grow(client, demo, django_assert_num_queries, url, queries):
+    with django_assert_num_queries(queries):
+        client.get(url)
+    for number in range(30):
+        person = make_person()
+        make_organisation()
+        Charge.objects.create(
+            person=person, provision=make_provision(f"8{number}"), incident=make_incident(), status="charged"
+        )
+    with django_assert_num_queries(queries):
+        assert len(client.get(url).json()["results"]) == 25

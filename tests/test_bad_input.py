@@ -79,7 +79,7 @@ QUERIES = st.lists(st.tuples(st.sampled_from([*PARAMETERS, "page", "format", "un
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=QUERIES)
 def test_no_query_string_makes_a_server_error(client, demo, query):
-    for path in (PAGE, EXPORT, API):
+    for path in (PAGE, EXPORT, API, "/people/", "/organisations/", "/api/people/", "/api/organisations/"):
         response = client.get(path, _as_multidict(query))
         assert response.status_code in {200, 400, 404}, (path, query, response.status_code)
         if path == EXPORT and response.status_code == 200:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from incidents.models import Incident, Involvement
+from incidents.models import Incident, IncidentType, Involvement
 
 from .factories import make_incident
 
@@ -116,3 +116,10 @@ def test_detail_query_count_is_fixed(client, demo, django_assert_num_queries):
 def test_a_page_past_the_end_is_a_404_not_a_500(client, demo):
     assert client.get("/incidents/", {"page": "99"}).status_code == 404
     assert client.get("/incidents/", {"page": "abc"}).status_code == 404
+
+
+def test_home_counts_public_incidents_by_type(client, demo):
+    make_incident(title="Hidden statement", incident_type=IncidentType.objects.get(slug="statement"), status="draft")
+    types = {t.slug: t.public_count for t in client.get("/").context["incident_types"]}
+    assert types["statement"] == 2 and types["arrest"] == 1
+    assert "killing" not in types
