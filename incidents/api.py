@@ -1,6 +1,5 @@
 """The read-only JSON API: the same public incidents and the same IncidentFilter as the pages."""
 
-from django.db.models import Prefetch
 from django.urls import include, path
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -10,9 +9,9 @@ from organisations.api import OrganisationViewSet
 from people.api import PersonViewSet
 
 from .filters import IncidentFilter
-from .models import Charge, Involvement, LegalProvision
+from .models import LegalProvision
 from .serializers import IncidentSerializer, ProvisionSerializer
-from .views import public_incidents
+from .views import public_incidents, with_public_actors_and_charges
 
 
 class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
@@ -24,10 +23,7 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return public_incidents().prefetch_related(
-            Prefetch("involvements", queryset=Involvement.objects.public().select_related("person", "organisation")),
-            Prefetch("charges", queryset=Charge.objects.public().select_related("person", "provision__jurisdiction")),
-        )
+        return with_public_actors_and_charges(public_incidents())
 
 
 class ProvisionViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,5 +1,3 @@
-import csv
-
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
@@ -12,6 +10,7 @@ from people.models import Person
 from places.models import Place
 from sources.models import Citation
 
+from .export import csv_rows
 from .facets import facets_for, region_buckets
 from .filters import IncidentFilter
 from .models import Charge, Evidence, Incident, IncidentLink, IncidentType, Involvement, LegalProvision
@@ -20,6 +19,14 @@ from .models import Charge, Evidence, Incident, IncidentLink, IncidentType, Invo
 def public_incidents():
     """The public incidents, with what every list shows of them."""
     return Incident.objects.public().select_related("incident_type", "place")
+
+
+def with_public_actors_and_charges(incidents):
+    """Incidents with their public involvements and charges, fetched once for a whole list."""
+    return incidents.prefetch_related(
+        Prefetch("involvements", queryset=Involvement.objects.public().select_related("person", "organisation")),
+        Prefetch("charges", queryset=Charge.objects.public().select_related("person", "provision__jurisdiction")),
+    )
 
 
 def public_citations():
@@ -92,62 +99,6 @@ def active_filters(cleaned: dict, query: QueryDict) -> list[dict]:
     ]
 
 
-class EchoBuffer:
-    """A file-like object that hands back what is written, so csv.writer can feed a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-CSV_HEADER = [
-    "public_id",
-    "url",
-    "title",
-    "type",
-    "date",
-    "period_start",
-    "period_end",
-    "place",
-    "people",
-    "organisations",
-    "unidentified_actors",
-    "charges",
-    "summary",
-]
-
-
-def spreadsheet_safe(value: str) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def csv_rows(incidents, request):
-    writer = csv.writer(EchoBuffer())
-    yield writer.writerow(CSV_HEADER)
-    for incident in incidents.iterator(chunk_size=500):
-        involvements = incident.involvements.all()
-        yield writer.writerow(
-            [
-                incident.public_id,
-                request.build_absolute_uri(incident.get_absolute_url()),
-                spreadsheet_safe(incident.title),
-                incident.incident_type.name,
-                incident.date_display,
-                incident.period_start.isoformat(),
-                "" if incident.ongoing else incident.period_end.isoformat(),
-                incident.place.name if incident.place else "",
-                "; ".join(spreadsheet_safe(i.actor_name) for i in involvements if i.person_id),
-                "; ".join(spreadsheet_safe(i.actor_name) for i in involvements if i.organisation_id),
-                "; ".join(spreadsheet_safe(i.actor_name) for i in involvements if i.unidentified_actor),
-                "; ".join(
-                    f"{charge.person.public_name}: {charge.provision.reference} ({charge.get_status_display()})"
-                    for charge in incident.charges.all()
-                ),
-                spreadsheet_safe(incident.summary),
-            ]
-        )
-
-
 def export_csv(request):
     """The current search as CSV, written row by row so that a large export never sits in memory."""
     filterset = IncidentFilter(request.GET, queryset=public_incidents(), request=request)
@@ -155,11 +106,8 @@ def export_csv(request):
         problems = [f"{error['parameter']}: {error['message']}" for error in filter_errors(filterset)]
         message = "The export was not made:\n" + "\n".join(problems) + "\n"
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-    incidents = filterset.qs.prefetch_related(
-        Prefetch("involvements", queryset=Involvement.objects.public().select_related("person", "organisation")),
-        Prefetch("charges", queryset=Charge.objects.public().select_related("person", "provision__jurisdiction")),
-    )
-    response = StreamingHttpResponse(csv_rows(incidents, request), content_type="text/csv; charset=utf-8")
+    rows = csv_rows(with_public_actors_and_charges(filterset.qs), request.build_absolute_uri)
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="vigil-incidents.csv"'
     return response
 
