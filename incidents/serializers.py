@@ -31,7 +31,7 @@ class InvolvementSerializer(serializers.ModelSerializer):
     def get_actor_slug(self, involvement: Involvement) -> str | None:
         """Only named actors have a public page; a pseudonymous person's address would reveal the name."""
         if involvement.person_id:
-            return involvement.person.slug if involvement.person.consent_to_publish else None
+            return involvement.person.slug if involvement.person.public_url else None
         return involvement.organisation.slug if involvement.organisation_id else None
 
 

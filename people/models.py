@@ -105,6 +105,11 @@ class Person(SluggedRecord):
             return self.name
         return f"Name withheld ({self.public_id.hex[:6]})"
 
+    @property
+    def public_url(self) -> str | None:
+        """The public page, only for a person who may be named: its address is made from the name."""
+        return self.get_absolute_url() if self.consent_to_publish else None
+
     def get_absolute_url(self):
         return reverse("people:detail", kwargs={"slug": self.slug})
 
