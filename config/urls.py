@@ -7,5 +7,8 @@ admin.site.index_title = "Entry and verification"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("incidents.api")),
+    path("people/", include("people.urls")),
+    path("organisations/", include("organisations.urls")),
     path("", include("incidents.urls")),
 ]

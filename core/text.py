@@ -22,3 +22,8 @@ def normalise_name(text: str) -> str:
     """
     romanised = anyascii(text or "").casefold()
     return _NOT_ALPHANUMERIC.sub(" ", _APOSTROPHES.sub("", romanised)).strip()
+
+
+def search_words(text: str) -> list[str]:
+    """The distinct normalised words of a query, in the order typed: each one must match."""
+    return list(dict.fromkeys(normalise_name(text).split()))

@@ -12,3 +12,4 @@ class IncidentsConfig(AppConfig):
 
         # Pillow's own decompression-bomb guard follows the evidence pixel limit.
         Image.MAX_IMAGE_PIXELS = settings.EVIDENCE_MAX_IMAGE_PIXELS
+        from . import signals  # noqa: F401 (connects the search-text receivers)

@@ -4,7 +4,7 @@ import string
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +12,9 @@ from simple_history.models import HistoricalRecords
 
 from core.dates import DatePrecision, format_date, format_time, period_of, truncate_to_precision
 from core.models import PublicRecord, SluggedRecord
+from core.text import normalise_name, search_words
+from organisations.models import OrganisationAlias
+from people.models import NameVariant, Person
 
 
 class IncidentType(SluggedRecord):
@@ -40,6 +43,81 @@ class IncidentQuerySet(models.QuerySet):
     def review_queue(self):
         """What waits for a verifier, oldest submission first."""
         return self.filter(status=Incident.Status.SUBMITTED).order_by("submitted_at", "pk")
+
+    def matching(self, query: str) -> "IncidentQuerySet":
+        """Incidents whose search text holds every word of the query, typed in any spelling or script."""
+        matches = self
+        for word in search_words(query):
+            matches = matches.filter(search_text__contains=word)
+        return matches
+
+    def refresh_search_text(self) -> None:
+        """Rebuild the search column of these incidents from their text and their public actors' names.
+
+        Called whenever a record that feeds the column changes (see `incidents.signals`), so that
+        a name that stops being public (a withdrawn consent, a confidential involvement) stops
+        finding the incident at once.
+        """
+        incidents = list(self.order_by().values_list("pk", "title", "summary"))
+        for start in range(0, len(incidents), 500):
+            batch = incidents[start : start + 500]
+            names = public_actor_names([pk for pk, _title, _summary in batch])
+            Incident.objects.bulk_update(
+                [
+                    Incident(pk=pk, search_text=compose_search_text(title, summary, names.get(pk, [])))
+                    for pk, title, summary in batch
+                ],
+                ["search_text"],
+            )
+
+
+def compose_search_text(title: str, summary: str, names: list[str]) -> str:
+    return " ".join(part for part in [normalise_name(title), normalise_name(summary), *names] if part)
+
+
+def public_actor_names(incident_ids: list[int]) -> dict[int, list[str]]:
+    """Normalised names of the people, organisations and unidentified actors publicly involved.
+
+    A person without consent to publication contributes no name: nobody may find an incident
+    by typing the name that the public pages hide.
+    """
+    involvements = (
+        Involvement.objects.public()
+        .filter(incident_id__in=incident_ids)
+        .filter(Q(person__isnull=True) | Q(person__in=Person.objects.publicly_named()))
+        .values_list(
+            "incident_id",
+            "person_id",
+            "person__name_normalised",
+            "organisation_id",
+            "organisation__name_normalised",
+            "unidentified_actor",
+        )
+    )
+    names: dict[int, list[str]] = {}
+    people: dict[int, set[int]] = {}
+    organisations: dict[int, set[int]] = {}
+    for incident_id, person_id, person_name, organisation_id, organisation_name, unidentified in involvements:
+        incident_names = names.setdefault(incident_id, [])
+        if person_id:
+            incident_names.append(person_name)
+            people.setdefault(person_id, set()).add(incident_id)
+        elif organisation_id:
+            incident_names.append(organisation_name)
+            organisations.setdefault(organisation_id, set()).add(incident_id)
+        else:
+            incident_names.append(normalise_name(unidentified))
+    if people:
+        variants = NameVariant.objects.filter(person_id__in=people)
+        for person_id, variant in variants.values_list("person_id", "normalised"):
+            for incident_id in people[person_id]:
+                names[incident_id].append(variant)
+    if organisations:
+        aliases = OrganisationAlias.objects.filter(organisation_id__in=organisations)
+        for organisation_id, alias in aliases.values_list("organisation_id", "normalised"):
+            for incident_id in organisations[organisation_id]:
+                names[incident_id].append(alias)
+    return names
 
 
 class Incident(SluggedRecord):
@@ -71,6 +149,12 @@ class Incident(SluggedRecord):
     local_time_approximate = models.BooleanField(_("time is approximate"), default=False)
     period_start = models.DateField(editable=False, db_index=True)
     period_end = models.DateField(editable=False, db_index=True)
+    search_text = models.TextField(
+        editable=False,
+        blank=True,
+        default="",
+        help_text=_("Normalised title, summary and public actors' names, for public search."),
+    )
     place = models.ForeignKey(
         "places.Place",
         verbose_name=_("place"),
@@ -162,7 +246,7 @@ class Incident(SluggedRecord):
     citations = GenericRelation("sources.Citation")
 
     objects = IncidentQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])  # derived, rebuilt from other records
 
     class Meta:
         verbose_name = _("incident")
@@ -225,6 +309,8 @@ class Incident(SluggedRecord):
             self.period_end = datetime.date.max
         else:
             self.period_end = period_of(self.start_date, self.start_precision)[1]
+        names = public_actor_names([self.pk]).get(self.pk, []) if self.pk else []
+        self.search_text = compose_search_text(self.title, self.summary, names)
         super().save(*args, **kwargs)
 
     @property
@@ -262,18 +348,11 @@ class Incident(SluggedRecord):
         count, so adding a staff-only record never shifts anyone's letter, and the order of
         rows is the order of their creation, so a pseudonym is the same on every visit.
         """
-        from people.models import Person
-
-        public_people = Person.objects.public()
         appearances = [
-            *Involvement.objects.public()
-            .filter(incident=self, person__in=public_people)
-            .order_by("pk")
-            .values_list("person_id", "person__name", "person__consent_to_publish"),
-            *Charge.objects.public()
-            .filter(incident=self, person__in=public_people)
-            .order_by("pk")
-            .values_list("person_id", "person__name", "person__consent_to_publish"),
+            (row.person_id, row.person.name, row.person.consent_to_publish)
+            for rows in self._public_rows_with_people()
+            for row in sorted(rows, key=lambda row: row.pk)
+            if row.person_id
         ]
         names: dict[int, str] = {}
         pseudonyms = 0
@@ -286,6 +365,16 @@ class Incident(SluggedRecord):
                 names[person_id] = pseudonym(pseudonyms)
                 pseudonyms += 1
         return names
+
+    def _public_rows_with_people(self):
+        """This incident's public involvements and charges, from a prefetch when a list made one."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        if "involvements" in prefetched and "charges" in prefetched:
+            return prefetched["involvements"], prefetched["charges"]
+        return (
+            Involvement.objects.public().filter(incident=self).select_related("person"),
+            Charge.objects.public().filter(incident=self).select_related("person"),
+        )
 
     def public_evidence_images(self):
         """The public copies of the images among this incident's public evidence."""
@@ -380,11 +469,7 @@ class Involvement(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.actor_name} ({self.get_role_display()})"
-
-    @property
-    def actor_name(self) -> str:
-        return str(self.person or self.organisation or self.unidentified_actor)
+        return f"{self.person or self.organisation or self.unidentified_actor} ({self.get_role_display()})"
 
     @property
     def is_editable(self) -> bool:
@@ -395,7 +480,7 @@ class Involvement(models.Model):
         """The actor as the public sees them: a person without consent goes by a pseudonym."""
         if self.person_id:
             return self.incident.public_person_names.get(self.person_id, "")
-        return self.actor_name
+        return str(self.organisation or self.unidentified_actor)
 
 
 class IncidentLink(models.Model):
@@ -432,6 +517,13 @@ class IncidentLink(models.Model):
         return self.from_incident.is_editable
 
 
+class LegalProvisionQuerySet(models.QuerySet):
+    def with_public_case_count(self) -> "LegalProvisionQuerySet":
+        """Each provision with `case_count`, the number of public charges under it."""
+        public_cases = Count("charges", filter=Q(charges__in=Charge.objects.public()), distinct=True)
+        return self.annotate(case_count=public_cases).order_by(*LegalProvision._meta.ordering)
+
+
 class LegalProvision(SluggedRecord):
     """An article of a code in one edition, e.g. Article 164 of Kazakhstan's 1997 Penal Code.
 
@@ -457,6 +549,8 @@ class LegalProvision(SluggedRecord):
     title_en = models.CharField(_("title in English"), max_length=300)
     equivalents = models.ManyToManyField("self", verbose_name=_("equivalent provisions in other editions"), blank=True)
     history = HistoricalRecords()
+
+    objects = LegalProvisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("legal provision")

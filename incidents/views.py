@@ -1,16 +1,37 @@
 from django.conf import settings
-from django.db.models import Prefetch
-from django.http import Http404
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView
 
+from core.views import FilteredListView, filter_errors, query_without
+from organisations.models import Organisation
+from people.models import Person
+from places.models import Place
 from sources.models import Citation
 
-from .models import Charge, Evidence, Incident, Involvement
+from .export import csv_rows
+from .facets import facets_for, region_buckets
+from .filters import IncidentFilter
+from .models import Charge, Evidence, Incident, IncidentLink, IncidentType, Involvement, LegalProvision
 
 
 def public_incidents():
+    """The public incidents, with what every list shows of them."""
     return Incident.objects.public().select_related("incident_type", "place")
+
+
+def with_public_actors_and_charges(incidents):
+    """Incidents with their public involvements and charges, fetched once for a whole list."""
+    return incidents.prefetch_related(
+        Prefetch("involvements", queryset=Involvement.objects.public().select_related("person", "organisation")),
+        Prefetch("charges", queryset=Charge.objects.public().select_related("person", "provision__jurisdiction")),
+    )
+
+
+def public_citations():
+    return Prefetch("citations", queryset=Citation.objects.public().select_related("source"))
 
 
 class HomeView(ListView):
@@ -21,16 +42,75 @@ class HomeView(ListView):
         return public_incidents()[:10]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(incident_count=Incident.objects.public().count(), **kwargs)
+        public_count = Count("incidents", filter=Q(incidents__in=Incident.objects.public()))
+        return super().get_context_data(
+            incident_count=Incident.objects.public().count(),
+            incident_types=IncidentType.objects.annotate(public_count=public_count).filter(public_count__gt=0),
+            **kwargs,
+        )
 
 
-class IncidentListView(ListView):
+class IncidentListView(FilteredListView):
     template_name = "incidents/incident_list.html"
     context_object_name = "incidents"
     paginate_by = settings.INCIDENTS_PER_PAGE
+    filterset_class = IncidentFilter
 
-    def get_queryset(self):
+    def get_base_queryset(self):
         return public_incidents()
+
+    def get_invalid_context_data(self, **kwargs):
+        valid = self.get_filterset().form.cleaned_data
+        return {
+            "incident_types": IncidentType.objects.all(),
+            "active": active_filters(valid, self.request.GET),
+            **kwargs,
+        }
+
+    def get_context_data(self, **kwargs):
+        filterset = self.get_filterset()
+        cleaned = filterset.form.cleaned_data
+        return super().get_context_data(
+            facets=facets_for(filterset.qs, cleaned),
+            active=active_filters(cleaned, self.request.GET),
+            incident_types=IncidentType.objects.all(),
+            **kwargs,
+        )
+
+
+def active_filters(cleaned: dict, query: QueryDict) -> list[dict]:
+    """The narrowing filters in force, each with the address of the search without it."""
+    labels = {
+        "region": "Region",
+        "charge": "Charge",
+        "type": "Type",
+        "person": "Person",
+        "organisation": "Organisation",
+    }
+    extra = {"charge": ["charge_equivalents"]}
+    return [
+        {
+            "parameter": name,
+            "label": label,
+            "value": cleaned[name],
+            "without": query_without(query, name, *extra.get(name, [])),
+        }
+        for name, label in labels.items()
+        if cleaned.get(name)
+    ]
+
+
+def export_csv(request):
+    """The current search as CSV, written row by row so that a large export never sits in memory."""
+    filterset = IncidentFilter(request.GET, queryset=public_incidents(), request=request)
+    if not filterset.is_valid():
+        problems = [f"{error['parameter']}: {error['message']}" for error in filter_errors(filterset)]
+        message = "The export was not made:\n" + "\n".join(problems) + "\n"
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    rows = csv_rows(with_public_actors_and_charges(filterset.qs), request.build_absolute_uri)
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="vigil-incidents.csv"'
+    return response
 
 
 class IncidentDetailView(DetailView):
@@ -49,14 +129,127 @@ class IncidentDetailView(DetailView):
 
     def get_queryset(self):
         return public_incidents().prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.public().select_related("source")),
+            public_citations(),
             Prefetch(
                 "involvements",
-                queryset=Involvement.objects.public().select_related("person", "organisation"),
+                queryset=Involvement.objects.public()
+                .select_related("person", "organisation")
+                .prefetch_related(public_citations()),
             ),
             Prefetch(
                 "charges",
-                queryset=Charge.objects.public().select_related("person", "provision__jurisdiction"),
+                queryset=Charge.objects.public()
+                .select_related("person", "provision__jurisdiction")
+                .prefetch_related(public_citations()),
             ),
             Prefetch("evidence", queryset=Evidence.objects.public()),
         )
+
+    def get_context_data(self, **kwargs):
+        incident = self.object
+        sources = number_sources(
+            [
+                *incident.citations.all(),
+                *(c for i in incident.involvements.all() for c in i.citations.all()),
+                *(c for charge in incident.charges.all() for c in charge.citations.all()),
+            ]
+        )
+        claims: dict[str, list[Citation]] = {}
+        for citation in incident.citations.all():
+            claims.setdefault(citation.claim, []).append(citation)
+        return super().get_context_data(
+            timeline=timeline_of(incident), sources=sources, claims=claims, place_trail=place_trail(incident), **kwargs
+        )
+
+
+def number_sources(citations: list[Citation]):
+    """Number each cited source once, in order of first citation, and tag every citation with it."""
+    numbers: dict[int, int] = {}
+    sources = []
+    for citation in citations:
+        if citation.source_id not in numbers:
+            numbers[citation.source_id] = len(numbers) + 1
+            sources.append(citation.source)
+        citation.number = numbers[citation.source_id]
+    return sources
+
+
+def place_trail(incident: Incident) -> list[Place]:
+    return incident.place.ancestors() if incident.place else []
+
+
+def timeline_of(incident: Incident) -> list[dict]:
+    """The incident and every public incident linked to it, oldest first."""
+    public = Incident.objects.public()
+    links = (
+        IncidentLink.objects.filter(Q(from_incident=incident) | Q(to_incident=incident))
+        .filter(from_incident__in=public, to_incident__in=public)
+        .select_related("from_incident__incident_type", "to_incident__incident_type")
+    )
+    entries = [{"incident": incident, "current": True, "link": None}]
+    for link in links:
+        other = link.to_incident if link.from_incident_id == incident.pk else link.from_incident
+        entries.append({"incident": other, "current": False, "link": link})
+    return sorted(entries, key=lambda entry: (entry["incident"].period_start, entry["incident"].pk))
+
+
+class ProvisionListView(ListView):
+    template_name = "incidents/provision_list.html"
+    context_object_name = "provisions"
+
+    def get_queryset(self):
+        return LegalProvision.objects.select_related("jurisdiction").with_public_case_count()
+
+
+class ProvisionDetailView(DetailView):
+    template_name = "incidents/provision_detail.html"
+    context_object_name = "provision"
+
+    def get_queryset(self):
+        return LegalProvision.objects.select_related("jurisdiction")
+
+    def get_context_data(self, **kwargs):
+        provision = self.object
+        equivalents = list(provision.equivalents.select_related("jurisdiction"))
+        cases = (
+            Charge.objects.public()
+            .filter(provision__in=[provision, *equivalents])
+            .select_related("person", "provision__jurisdiction", "incident__incident_type", "incident__place")
+            .order_by("-incident__period_start", "pk")
+        )
+        return super().get_context_data(
+            equivalents=equivalents,
+            cases=[case for case in cases if case.provision_id == provision.pk],
+            equivalent_cases=[case for case in cases if case.provision_id != provision.pk],
+            **kwargs,
+        )
+
+
+class RegionDetailView(ListView):
+    """A place, what lies inside it, and every public incident there."""
+
+    template_name = "incidents/region_detail.html"
+    context_object_name = "incidents"
+    paginate_by = settings.INCIDENTS_PER_PAGE
+
+    def get_queryset(self):
+        self.region = get_object_or_404(Place, slug=self.kwargs["slug"])
+        return public_incidents().filter(place__in=Place.objects.within(self.region))
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            region=self.region,
+            trail=self.region.ancestors(),
+            subregions=region_buckets(self.object_list, self.region),
+            **kwargs,
+        )
+
+
+def public_incidents_of(*, person: Person | None = None, organisation: Organisation | None = None):
+    """Public incidents a person or organisation is publicly involved in (or, for a person, charged in)."""
+    if person is not None:
+        involved = Q(pk__in=Involvement.objects.public().filter(person=person).values("incident"))
+        involved |= Q(pk__in=Charge.objects.public().filter(person=person).values("incident"))
+    else:
+        involved = Q(pk__in=Involvement.objects.public().filter(organisation=organisation).values("incident"))
+    return public_incidents().filter(involved)

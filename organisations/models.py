@@ -2,17 +2,26 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import DatePrecision, format_date, truncate_to_precision
 from core.models import SluggedRecord
-from core.text import normalise_name
+from core.text import normalise_name, search_words
 
 
 class OrganisationQuerySet(models.QuerySet):
     def public(self):
         return self.filter(confidential=False)
+
+    def matching(self, query: str) -> "OrganisationQuerySet":
+        """Organisations with every word of the query in their name or in one of their aliases."""
+        matches = self
+        for word in search_words(query):
+            aliases = OrganisationAlias.objects.filter(normalised__contains=word).values("organisation")
+            matches = matches.filter(Q(name_normalised__contains=word) | Q(pk__in=aliases))
+        return matches
 
 
 class Organisation(SluggedRecord):
@@ -81,6 +90,9 @@ class Organisation(SluggedRecord):
     def save(self, *args, **kwargs):
         self.name_normalised = normalise_name(self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("organisations:detail", kwargs={"slug": self.slug})
 
 
 class OrganisationAlias(models.Model):

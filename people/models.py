@@ -3,12 +3,13 @@ import re
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import DatePrecision, format_date, truncate_to_precision
 from core.models import SluggedRecord
-from core.text import normalise_name
+from core.text import normalise_name, search_words
 
 
 class Script(models.TextChoices):
@@ -36,6 +37,14 @@ class PersonQuerySet(models.QuerySet):
     def publicly_named(self):
         """People whose name may be shown and searched publicly."""
         return self.public().filter(consent_to_publish=True)
+
+    def matching(self, query: str) -> "PersonQuerySet":
+        """People with every word of the query in their name or in one of their name variants."""
+        matches = self
+        for word in search_words(query):
+            variants = NameVariant.objects.filter(normalised__contains=word).values("person")
+            matches = matches.filter(Q(name_normalised__contains=word) | Q(pk__in=variants))
+        return matches
 
 
 class Person(SluggedRecord):
@@ -90,6 +99,25 @@ class Person(SluggedRecord):
     @property
     def birth_date_display(self) -> str:
         return format_date(self.birth_date, self.birth_date_precision)
+
+    @property
+    def public_name(self) -> str:
+        """The name shown outside an incident: without consent, withheld.
+
+        Within an incident a person without consent is "Person A", "Person B"…
+        (`Incident.public_person_names`); no mark follows them from one case to another.
+        """
+        if self.consent_to_publish:
+            return self.name
+        return "Name withheld"
+
+    @property
+    def public_url(self) -> str | None:
+        """The public page, only for a person who may be named: its address is made from the name."""
+        return self.get_absolute_url() if self.consent_to_publish else None
+
+    def get_absolute_url(self):
+        return reverse("people:detail", kwargs={"slug": self.slug})
 
 
 class NameVariant(models.Model):

@@ -5,7 +5,9 @@ import itertools
 
 from django.db.models.fields.files import FieldFile
 
-from incidents.models import Incident, IncidentType
+from incidents.models import Incident, IncidentType, Involvement, LegalProvision
+from organisations.models import Organisation
+from people.models import Person
 from places.models import Place
 
 _numbers = itertools.count(1)
@@ -68,3 +70,20 @@ def admin_form_data(response) -> dict:
         for row in rows:
             add(row, row.fields)
     return data
+
+
+def make_person(name: str | None = None, **fields) -> Person:
+    return Person.objects.create(name=name or f"Test Person {next(_numbers)}", **fields)
+
+
+def make_organisation(name: str | None = None, **fields) -> Organisation:
+    return Organisation.objects.create(name=name or f"Test Organisation {next(_numbers)}", kind="ngo", **fields)
+
+
+def involve(incident: Incident, role: str = "victim", **actor) -> Involvement:
+    return Involvement.objects.create(incident=incident, role=role, **actor)
+
+
+def make_provision(article: str, **fields) -> LegalProvision:
+    defaults = {"jurisdiction": Place.objects.get(iso_code="KZ"), "code": "Test Code", "title_en": f"Offence {article}"}
+    return LegalProvision.objects.create(article=article, **{**defaults, **fields})

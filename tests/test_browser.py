@@ -5,6 +5,8 @@ from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
+ARREST_PATH = "/incidents/amirova-arrest-aktau-airport-2012/"
+
 
 def test_visitor_finds_and_reads_the_arrest(live_server, page, artifacts):
     call_command("load_demo", verbosity=0)
@@ -14,20 +16,66 @@ def test_visitor_finds_and_reads_the_arrest(live_server, page, artifacts):
     page.wait_for_url("**/incidents/")
     page.screenshot(path=artifacts / "incident-list.png", full_page=True)
     page.get_by_role("link", name="Ajzhangul Amirova arrested at Aktau airport").click()
-    page.wait_for_url("**/incidents/amirova-arrest-aktau-airport-2012/")
+    page.wait_for_url(f"**{ARREST_PATH}")
     facts = page.locator("dl.facts").inner_text()
     assert "6 January 2012, 09:30" in facts and "Aktau International Airport" in facts
     assert "Law enforcement agencies of Kazakhstan" in page.content()
     page.screenshot(path=artifacts / "incident-detail.png", full_page=True)
 
 
+def test_visitor_searches_a_cyrillic_name_and_narrows_by_region(live_server, page, artifacts):
+    call_command("load_demo", verbosity=0)
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Search incidents, people and organisations").fill("Айжангуль")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/incidents/?q=*")
+    assert page.get_by_label("Words or names").input_value() == "Айжангуль"
+    assert page.locator("#results-heading").inner_text() == "5 verified incidents, newest first"
+
+    facets = page.locator("aside.facets")
+    facets.get_by_role("link", name="Kazakhstan", exact=True).click()
+    page.wait_for_url("**region=kazakhstan*")
+    page.locator("aside.facets").get_by_role("link", name="Mangghystaū oblysy").click()
+    page.wait_for_url("**region=mangghystau-oblysy*")
+    assert page.locator("#results-heading").inner_text() == "4 verified incidents, newest first"
+    assert "Mangghystaū oblysy" in page.locator(".active-filters").inner_text()
+    assert "Activists call for Timur Kulibayev" not in page.locator(".results").inner_text()
+    page.screenshot(path=artifacts / "search-cyrillic-name-by-region.png", full_page=True)
+
+    page.get_by_role("link", name="Ajzhangul Amirova arrested at Aktau airport").click()
+    page.wait_for_url(f"**{ARREST_PATH}")
+    assert page.locator("h1").inner_text() == "Ajzhangul Amirova arrested at Aktau airport"
+    facts = page.locator("dl.facts").inner_text()
+    assert "6 January 2012, 09:30" in facts
+    assert "Aktau International Airport, Aktau, Mangghystaū oblysy, Kazakhstan" in facts
+    assert "high confidence" in facts
+    charges = page.locator("article").inner_text()
+    assert "Article 164" in charges and "charged, 6 January 2012" in charges
+    timeline = page.locator("ol.timeline").inner_text()
+    assert timeline.index("8 October 2011, around 22:00") < timeline.index("(this incident)")
+    page.screenshot(path=artifacts / "search-incident-detail.png", full_page=True)
+
+
 def test_pages_fit_a_small_phone_screen(live_server, browser):
     call_command("load_demo", verbosity=0)
     context = browser.new_context(viewport={"width": 360, "height": 740})
     small = context.new_page()
-    for path in ("/", "/incidents/", "/incidents/amirova-arrest-aktau-airport-2012/"):
+    for path in (
+        "/",
+        "/incidents/",
+        "/incidents/?q=amirova&region=atlantis",
+        ARREST_PATH,
+        "/people/ajzhangul-amirova/",
+        "/organisations/halyk-maidan/",
+        "/charges/kz-penal-code-2014-article-174/",
+        "/regions/mangghystau-oblysy/",
+    ):
         small.goto(f"{live_server.url}{path}")
-        assert small.evaluate("document.documentElement.scrollWidth") <= 360, path
+        wide = small.evaluate(
+            "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 360)"
+            ".map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 40))"
+        )
+        assert small.evaluate("document.documentElement.scrollWidth") <= 360, (path, wide)
     context.close()
 
 
@@ -48,3 +96,12 @@ def test_the_admin_works_under_the_content_security_policy(live_server, page, dj
     page.get_by_role("button", name="Add another Involvement").click()
     assert rows.count() == before + 1
     assert not [text for text in console if "Content Security Policy" in text]
+
+
+def test_keyboard_focus_is_visible(live_server, page):
+    call_command("load_demo", verbosity=0)
+    page.goto(f"{live_server.url}/incidents/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"

@@ -69,3 +69,16 @@ def test_same_seed_same_data_and_no_double_load():
     remove(5)
     generate(seed=5, incidents=200)
     assert snapshot(5) == first
+
+
+def test_generated_incidents_are_findable_by_any_spelling_of_their_people():
+    generate(seed=4, incidents=300)
+    involvement = (
+        Involvement.objects.public()
+        .filter(incident__slug__startswith="gen4-", role="victim", person__consent_to_publish=True)
+        .select_related("person")
+        .first()
+    )
+    cyrillic = involvement.person.name_variants.filter(script="cyrillic").first()
+    found = Incident.objects.public().matching(cyrillic.name)
+    assert involvement.incident in found

@@ -54,6 +54,8 @@ def test_researcher_attaches_two_photos_at_once(live_server, page, artifacts, tm
     page.goto(f"{live_server.url}{incident.get_absolute_url()}")
     thumbnails = page.locator(".evidence-images img")
     assert thumbnails.count() == 2
-    page.wait_for_load_state("load")
-    assert all(width > 0 for width in thumbnails.evaluate_all("images => images.map(image => image.naturalWidth)"))
+    thumbnails.last.scroll_into_view_if_needed()  # thumbnails load lazily, when they come into view
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.evidence-images img')].every(i => i.complete && i.naturalWidth > 0)"
+    )
     page.screenshot(path=artifacts / "incident-evidence-images.png", full_page=True)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from incidents.models import Incident, Involvement
+from incidents.models import Incident, IncidentType, Involvement
 
 from .factories import make_incident
 
@@ -47,7 +47,7 @@ def test_incident_page_shows_the_whole_case(client, demo):
         "Incitement of social, national, clan, racial or religious discord",
         "Aktau International Airport",
         "Open Dialog Foundation",
-        "confidence: high",
+        "high confidence",
     ):
         assert text in html, text
 
@@ -92,11 +92,12 @@ def test_confidential_incidents_and_involvements_are_not_public(client, demo):
 
 
 def test_list_query_count_does_not_grow_with_the_page(client, demo, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    # count, page, incident types for the form, and the facets: regions 2, charges 2, types 1, years 2
+    with django_assert_num_queries(10):
         client.get("/incidents/")
     for _ in range(30):
         make_incident()
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(10):
         response = client.get("/incidents/")
     assert len(response.context["incidents"]) == 25
 
@@ -104,16 +105,24 @@ def test_list_query_count_does_not_grow_with_the_page(client, demo, django_asser
 def test_home_query_count_is_fixed(client, demo, django_assert_num_queries):
     for _ in range(15):
         make_incident()
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get("/")
 
 
 def test_detail_query_count_is_fixed(client, demo, django_assert_num_queries):
-    # The incident with its four kinds of rows, then the people's public names (two queries).
-    with django_assert_num_queries(7):
+    # incident; citations, involvements and their citations, charges and their citations, evidence;
+    # linked incidents for the timeline; the place's ancestors
+    with django_assert_num_queries(9):
         client.get(f"/incidents/{ARREST}/")
 
 
 def test_a_page_past_the_end_is_a_404_not_a_500(client, demo):
     assert client.get("/incidents/", {"page": "99"}).status_code == 404
     assert client.get("/incidents/", {"page": "abc"}).status_code == 404
+
+
+def test_home_counts_public_incidents_by_type(client, demo):
+    make_incident(title="Hidden statement", incident_type=IncidentType.objects.get(slug="statement"), status="draft")
+    types = {t.slug: t.public_count for t in client.get("/").context["incident_types"]}
+    assert types["statement"] == 2 and types["arrest"] == 1
+    assert "killing" not in types

@@ -1,0 +1,81 @@
+from django.core.paginator import InvalidPage
+from django.http import QueryDict
+from django.views.generic import ListView
+
+
+def filter_errors(filterset) -> list[dict[str, str]]:
+    """Each problem of a FilterSet's input: the parameter at fault and why, in words."""
+    return [
+        {"parameter": "" if name == "__all__" else name, "message": str(message)}
+        for name, messages in filterset.errors.items()
+        for message in messages
+    ]
+
+
+def query_without(query: QueryDict, *names: str) -> str:
+    """The current query string minus some parameters (and the page, which no longer applies)."""
+    remaining = query.copy()
+    for name in (*names, "page"):
+        remaining.pop(name, None)
+    return f"?{remaining.urlencode()}"
+
+
+class FilteredListView(ListView):
+    """A public list narrowed by a FilterSet, answering bad input instead of ignoring it.
+
+    Invalid parameters get the page with a message naming each parameter and the reason, and
+    HTTP 400; a page number that does not exist gets a message and HTTP 404. Neither shows an
+    empty list as if nothing matched.
+    """
+
+    filterset_class = None
+    page_problem = ""
+
+    def get_base_queryset(self):
+        raise NotImplementedError
+
+    def get_filterset(self):
+        if not hasattr(self, "filterset"):
+            self.filterset = self.filterset_class(
+                self.request.GET, queryset=self.get_base_queryset(), request=self.request
+            )
+        return self.filterset
+
+    def get(self, request, *args, **kwargs):
+        filterset = self.get_filterset()
+        if not filterset.is_valid():
+            self.object_list = filterset.queryset.none()
+            errors = filter_errors(filterset)
+            for error in errors:
+                error["without"] = query_without(request.GET, error["parameter"])
+            context = self.get_invalid_context_data(filterset=filterset, errors=errors)
+            return self.render_to_response(context, status=400)
+        response = super().get(request, *args, **kwargs)
+        if self.page_problem:
+            response.status_code = 404
+        return response
+
+    def get_invalid_context_data(self, **kwargs) -> dict:
+        return kwargs
+
+    def get_queryset(self):
+        return self.get_filterset().qs
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        number = self.request.GET.get("page") or 1
+        try:
+            page = paginator.page(number)
+        except InvalidPage:
+            pages = paginator.num_pages
+            self.page_problem = (
+                f"page: there is no page “{number}”; the {paginator.count} result{'s' if paginator.count != 1 else ''}"
+                f" fit on {pages} page{'s' if pages != 1 else ''}."
+            )
+            return paginator, None, queryset.none(), False
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(filterset=self.get_filterset(), **kwargs)
+        context["page_problem"] = self.page_problem  # set while paginating, inside super()
+        return context

@@ -1,0 +1,51 @@
+"""The read-only JSON API: the same public incidents and the same IncidentFilter as the pages."""
+
+from django.urls import include, path
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import routers, viewsets
+
+from organisations.api import OrganisationViewSet
+from people.api import PersonViewSet
+
+from .filters import IncidentFilter
+from .models import LegalProvision
+from .serializers import IncidentSerializer, ProvisionSerializer
+from .views import public_incidents, with_public_actors_and_charges
+
+
+class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Verified incidents, newest first, with the filters of the public search page."""
+
+    serializer_class = IncidentSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = IncidentFilter
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return with_public_actors_and_charges(public_incidents())
+
+
+class ProvisionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Legal provisions, each with its number of public cases; `/api/incidents/?charge=<slug>` lists them."""
+
+    serializer_class = ProvisionSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return LegalProvision.objects.select_related("jurisdiction").with_public_case_count()
+
+
+router = routers.DefaultRouter()
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register("people", PersonViewSet, basename="person")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("charges", ProvisionViewSet, basename="provision")
+
+app_name = "api"
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]

@@ -1,0 +1,112 @@
+"""Counts beside the search results, each one a narrower search.
+
+Every count is taken over the filtered result set itself, so a facet shows exactly how many
+results its link will give. A dimension that is already filtered (type, charge) shows only the
+current choice; regions go one level down the place hierarchy; years are clipped to the current
+date range so that a year link never widens the search.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
+
+from places.models import Place
+
+from .models import Charge, LegalProvision
+
+MAX_YEARS = 150
+
+
+@dataclass(frozen=True)
+class Bucket:
+    label: str
+    count: int
+    slug: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+def path_ids(place: Place) -> list[str]:
+    return [part for part in place.path.split("/") if part]
+
+
+def region_buckets(incidents, region: Place | None) -> list[Bucket]:
+    """One level below the current region (or the countries), each with what lies inside it."""
+    depth = len(path_ids(region)) if region else 0
+    counts: Counter[int] = Counter()
+    for path, count in incidents.order_by().values_list("place__path").annotate(count=Count("pk")):
+        ids = [part for part in (path or "").split("/") if part]
+        if len(ids) > depth:
+            counts[int(ids[depth])] += count
+    places = Place.objects.in_bulk(list(counts))
+    buckets = [Bucket(places[pk].name, count, slug=places[pk].slug) for pk, count in counts.items() if pk in places]
+    return sorted(buckets, key=lambda bucket: (-bucket.count, bucket.label))
+
+
+def type_buckets(incidents) -> list[Bucket]:
+    rows = incidents.order_by().values_list("incident_type__slug", "incident_type__name").annotate(count=Count("pk"))
+    return sorted((Bucket(name, count, slug=slug) for slug, name, count in rows), key=lambda b: (-b.count, b.label))
+
+
+def charge_buckets(incidents) -> list[Bucket]:
+    rows = (
+        Charge.objects.public()
+        .filter(incident__in=incidents.order_by().values("pk"))
+        .order_by()
+        .values_list("provision")
+        .annotate(count=Count("incident", distinct=True))
+    )
+    counts = dict(rows)
+    provisions = LegalProvision.objects.select_related("jurisdiction").in_bulk(list(counts))
+    buckets = [
+        Bucket(provisions[pk].reference, count, slug=provisions[pk].slug)
+        for pk, count in counts.items()
+        if pk in provisions
+    ]
+    return sorted(buckets, key=lambda bucket: (-bucket.count, bucket.label))
+
+
+def year_buckets(
+    incidents, date_from: datetime.date | None = None, date_to: datetime.date | None = None
+) -> list[Bucket]:
+    """The years in which results begin, newest first, each counted the way the date filter matches.
+
+    A count includes every result whose period overlaps the year (an ongoing strike counts in
+    each year it lasts), so that following the link gives exactly that many results. Only years
+    in which some result begins are listed, or an old ongoing case would list every year since.
+    """
+    years = set(incidents.order_by().annotate(year=ExtractYear("period_start")).values_list("year", flat=True))
+    if date_from:
+        years = {year for year in years if year >= date_from.year} | {date_from.year}
+    if date_to:
+        years = {year for year in years if year <= date_to.year}
+    ranges = {}
+    for year in sorted(years, reverse=True)[:MAX_YEARS]:
+        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        ranges[year] = (max(start, date_from) if date_from else start, min(end, date_to) if date_to else end)
+    if not ranges:
+        return []
+    counts = incidents.aggregate(
+        **{
+            f"year_{year}": Count("pk", filter=Q(period_start__lte=end, period_end__gte=start))
+            for year, (start, end) in ranges.items()
+        }
+    )
+    return [
+        Bucket(str(year), counts[f"year_{year}"], date_from=start, date_to=end)
+        for year, (start, end) in ranges.items()
+        if counts[f"year_{year}"]
+    ]
+
+
+def facets_for(incidents, cleaned: dict) -> dict[str, list[Bucket]]:
+    """The four facets of a valid search; `cleaned` is the FilterSet form's cleaned data."""
+    return {
+        "region": region_buckets(incidents, cleaned.get("region")),
+        "type": [] if cleaned.get("type") else type_buckets(incidents),
+        "charge": [] if cleaned.get("charge") else charge_buckets(incidents),
+        "year": year_buckets(incidents, cleaned.get("date_from"), cleaned.get("date_to")),
+    }

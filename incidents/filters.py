@@ -1,0 +1,146 @@
+"""The public incident search. One FilterSet serves the HTML list, the CSV export and the JSON API.
+
+Every filter narrows with a subquery on the incident's primary key rather than a join, so that a
+filtered queryset never repeats an incident and counts stay exact.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BooleanWidget
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from core.text import search_words
+from organisations.models import Organisation
+from people.models import Person
+from places.models import Place
+
+from .models import Charge, Incident, IncidentType, Involvement, LegalProvision
+
+QUERY_MAX_LENGTH = 200
+ISO_DATE = ["%Y-%m-%d"]
+
+
+def unknown_slug(what: str) -> dict[str, str]:
+    return {"invalid_choice": _("There is no %(what)s with the address “%%(value)s”.") % {"what": what}}
+
+
+DATE_ERRORS = {"invalid": _("Give a date as YYYY-MM-DD, for example 2012-01-06.")}
+
+
+class IncidentFilterForm(forms.Form):
+    def clean_q(self):
+        query = self.cleaned_data.get("q") or ""
+        if query and not search_words(query):
+            raise forms.ValidationError(_("The search text has no letters or digits to look for."), code="no_words")
+        return query
+
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", forms.ValidationError(_("It is before date_from."), code="reversed_range"))
+        return cleaned
+
+
+class IncidentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Words"),
+        method="filter_text",
+        max_length=QUERY_MAX_LENGTH,
+        error_messages={
+            "max_length": _("The search text has %(show_value)d characters; use at most %(limit_value)d."),
+        },
+        help_text=_("Titles, summaries and every known spelling of the names of people and organisations."),
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        queryset=Place.objects.all(),
+        to_field_name="slug",
+        method="filter_region",
+        error_messages=unknown_slug(_("place")),
+    )
+    charge = django_filters.ModelChoiceFilter(
+        label=_("Charge"),
+        queryset=LegalProvision.objects.all(),
+        to_field_name="slug",
+        method="filter_charge",
+        error_messages=unknown_slug(_("legal provision")),
+    )
+    charge_equivalents = django_filters.BooleanFilter(
+        label=_("Include equivalent provisions of other editions"),
+        widget=BooleanWidget,
+        method="read_with_charge",
+    )
+    type = django_filters.ModelChoiceFilter(
+        label=_("Type"),
+        queryset=IncidentType.objects.all(),
+        to_field_name="slug",
+        field_name="incident_type",
+        error_messages=unknown_slug(_("incident type")),
+    )
+    person = django_filters.ModelChoiceFilter(
+        label=_("Person"),
+        queryset=Person.objects.publicly_named(),
+        to_field_name="slug",
+        method="filter_person",
+        error_messages=unknown_slug(_("person")),
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.public(),
+        to_field_name="slug",
+        method="filter_organisation",
+        error_messages=unknown_slug(_("organisation")),
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"),
+        field_name="period_end",
+        lookup_expr="gte",
+        input_formats=ISO_DATE,
+        error_messages=DATE_ERRORS,
+        help_text=_("Incidents whose period reaches this day or later."),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Until"),
+        field_name="period_start",
+        lookup_expr="lte",
+        input_formats=ISO_DATE,
+        error_messages=DATE_ERRORS,
+        help_text=_("Incidents whose period starts on this day or earlier."),
+    )
+
+    class Meta:
+        model = Incident
+        fields: list[str] = []
+        form = IncidentFilterForm
+
+    def filter_text(self, queryset, name, value):
+        return queryset.matching(value)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(place__in=Place.objects.within(value))
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_charge(self, queryset, name, value):
+        provisions = LegalProvision.objects.filter(pk=value.pk)
+        if self.form.cleaned_data.get("charge_equivalents"):
+            provisions = LegalProvision.objects.filter(Q(pk=value.pk) | Q(equivalents=value))
+        return queryset.filter(pk__in=Charge.objects.public().filter(provision__in=provisions).values("incident"))
+
+    def read_with_charge(self, queryset, name, value):
+        """Only changes what `charge` matches; on its own it narrows nothing."""
+        return queryset
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_person(self, queryset, name, value):
+        involved = Involvement.objects.public().filter(person=value).values("incident")
+        charged = Charge.objects.public().filter(person=value).values("incident")
+        return queryset.filter(Q(pk__in=involved) | Q(pk__in=charged))
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_organisation(self, queryset, name, value):
+        return queryset.filter(pk__in=Involvement.objects.public().filter(organisation=value).values("incident"))

@@ -1,0 +1,55 @@
+"""Keep `Incident.search_text` in step with every record that feeds it.
+
+People and organisations know nothing of incidents (they sit lower in the dependency order), so
+they cannot ask for the rebuild themselves; the incidents app listens to their saves and
+deletions instead. Each receiver only picks the incidents concerned and calls the one explicit
+rebuild, `IncidentQuerySet.refresh_search_text`. A bulk `QuerySet.update()` sends no signal:
+after one, run `manage.py refresh_search_text`.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from organisations.models import Organisation, OrganisationAlias
+from people.models import NameVariant, Person
+
+from .models import Incident, Involvement
+
+
+def refresh_incidents_of(*, person_id: int | None = None, organisation_id: int | None = None) -> None:
+    incidents = Incident.objects.none()
+    if person_id is not None:
+        incidents = Incident.objects.filter(involvements__person_id=person_id)
+    elif organisation_id is not None:
+        incidents = Incident.objects.filter(involvements__organisation_id=organisation_id)
+    Incident.objects.filter(pk__in=incidents.values("pk")).refresh_search_text()
+
+
+@receiver([post_save, post_delete], sender=Involvement, dispatch_uid="search_text_involvement")
+def involvement_changed(sender, instance: Involvement, raw: bool = False, **kwargs):
+    if not raw:
+        Incident.objects.filter(pk=instance.incident_id).refresh_search_text()
+
+
+@receiver(post_save, sender=Person, dispatch_uid="search_text_person")
+def person_changed(sender, instance: Person, raw: bool = False, **kwargs):
+    if not raw:
+        refresh_incidents_of(person_id=instance.pk)
+
+
+@receiver([post_save, post_delete], sender=NameVariant, dispatch_uid="search_text_name_variant")
+def name_variant_changed(sender, instance: NameVariant, raw: bool = False, **kwargs):
+    if not raw:
+        refresh_incidents_of(person_id=instance.person_id)
+
+
+@receiver(post_save, sender=Organisation, dispatch_uid="search_text_organisation")
+def organisation_changed(sender, instance: Organisation, raw: bool = False, **kwargs):
+    if not raw:
+        refresh_incidents_of(organisation_id=instance.pk)
+
+
+@receiver([post_save, post_delete], sender=OrganisationAlias, dispatch_uid="search_text_alias")
+def alias_changed(sender, instance: OrganisationAlias, raw: bool = False, **kwargs):
+    if not raw:
+        refresh_incidents_of(organisation_id=instance.organisation_id)

@@ -1,0 +1,18 @@
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import viewsets
+
+from .filters import OrganisationFilter
+from .models import Organisation
+from .serializers import OrganisationSerializer
+
+
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Public organisations; `q` matches any of their names, translations or abbreviations."""
+
+    serializer_class = OrganisationSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = OrganisationFilter
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return Organisation.objects.public().prefetch_related("aliases")

@@ -1,0 +1,45 @@
+from django.db.models import Prefetch
+from django.views.generic import DetailView
+
+from core.views import FilteredListView
+from incidents.views import public_incidents_of
+from people.models import Person
+
+from .filters import OrganisationFilter
+from .models import Membership, Organisation
+
+
+class OrganisationListView(FilteredListView):
+    template_name = "organisations/organisation_list.html"
+    context_object_name = "organisations"
+    paginate_by = 50
+    filterset_class = OrganisationFilter
+
+    def get_base_queryset(self):
+        return Organisation.objects.public().select_related("parent", "area")
+
+
+class OrganisationDetailView(DetailView):
+    template_name = "organisations/organisation_detail.html"
+    context_object_name = "organisation"
+
+    def get_queryset(self):
+        return (
+            Organisation.objects.public()
+            .select_related("area")
+            .prefetch_related(
+                "aliases",
+                Prefetch("branches", queryset=Organisation.objects.public().select_related("area")),
+                Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.filter(person__in=Person.objects.public()).select_related("person"),
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        organisation = self.object
+        parent = Organisation.objects.public().filter(pk=organisation.parent_id).first()
+        return super().get_context_data(
+            parent=parent, incidents=public_incidents_of(organisation=organisation), **kwargs
+        )

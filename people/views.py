@@ -1,0 +1,59 @@
+from django.db.models import Prefetch
+from django.views.generic import DetailView
+
+from core.views import FilteredListView
+from incidents.models import Charge
+from incidents.views import public_incidents_of
+from organisations.models import Membership, Organisation
+
+from .filters import PersonFilter
+from .models import Person, Relationship
+
+
+class PersonListView(FilteredListView):
+    """Only people who consented to publication are listed or searchable by name."""
+
+    template_name = "people/person_list.html"
+    context_object_name = "people"
+    paginate_by = 50
+    filterset_class = PersonFilter
+
+    def get_base_queryset(self):
+        return Person.objects.publicly_named()
+
+
+class PersonDetailView(DetailView):
+    """A person page exists only for people who may be named: its address is made from the name."""
+
+    template_name = "people/person_detail.html"
+    context_object_name = "person"
+
+    def get_queryset(self):
+        return Person.objects.publicly_named().prefetch_related(
+            "name_variants",
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(organisation__in=Organisation.objects.public()).select_related(
+                    "organisation"
+                ),
+            ),
+            Prefetch(
+                "relationships",
+                queryset=Relationship.objects.filter(relative__in=Person.objects.public()).select_related("relative"),
+            ),
+            Prefetch(
+                "reverse_relationships",
+                queryset=Relationship.objects.filter(person__in=Person.objects.public()).select_related("person"),
+            ),
+        )
+
+    def get_context_data(self, **kwargs):
+        person = self.object
+        return super().get_context_data(
+            incidents=public_incidents_of(person=person),
+            charges=Charge.objects.public()
+            .filter(person=person)
+            .select_related("provision__jurisdiction", "incident")
+            .order_by("-incident__period_start"),
+            **kwargs,
+        )

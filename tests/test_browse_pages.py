@@ -1,0 +1,187 @@
+"""People, organisations, legal provisions and regions: public pages linked to each other."""
+
+import pytest
+
+from incidents.models import Charge, Incident
+from organisations.models import Membership
+from people.models import Person
+
+from .factories import involve, make_incident, make_organisation, make_person, make_provision
+
+pytestmark = pytest.mark.django_db
+
+ARREST = "amirova-arrest-aktau-airport-2012"
+
+
+def html_of(client, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, url
+    html = response.content.decode()
+    if status == 200:
+        assert html.count("<h1") == 1 and '<html lang="en">' in html
+    return html
+
+
+@pytest.mark.parametrize("typed", ["Айжангуль", "ayzhangul amirova", "A. Amirova", "Ersaynovna"])
+def test_people_list_finds_a_person_by_any_name_variant(client, demo, typed):
+    response = client.get("/people/", {"q": typed})
+    assert [person.slug for person in response.context["people"]] == ["ajzhangul-amirova"]
+
+
+def test_people_list_hides_people_who_may_not_be_named(client, demo):
+    make_person("Secret Person", confidential=True)
+    make_person("Private Person", consent_to_publish=False)
+    html = html_of(client, "/people/")
+    assert "Ajzhangul Amirova" in html
+    assert "Secret Person" not in html and "Private Person" not in html
+    assert client.get("/people/", {"q": "private"}).context["people"].count() == 0
+
+
+def test_person_page_shows_variants_memberships_incidents_and_charges(client, demo):
+    html = html_of(client, "/people/ajzhangul-amirova/")
+    for text in (
+        "Айжангуль Ерсаиновна Амирова",
+        "A. Amirova",
+        "Member of the central council",
+        'href="/organisations/halyk-maidan/"',
+        f'href="/incidents/{ARREST}/"',
+        'href="/charges/kz-penal-code-1997-article-164/"',
+        "Elmurat Amirov",
+    ):
+        assert text in html, text
+
+
+def test_person_pages_of_hidden_people_do_not_exist(client, demo):
+    assert client.get(make_person("Secret", confidential=True).get_absolute_url()).status_code == 404
+    assert client.get(make_person("Private", consent_to_publish=False).get_absolute_url()).status_code == 404
+
+
+def test_a_relative_without_consent_appears_under_a_pseudonym(client, demo):
+    Person.objects.filter(slug="elmurat-amirov").update(consent_to_publish=False)
+    html = html_of(client, "/people/ajzhangul-amirova/")
+    assert "Elmurat" not in html and "Name withheld" in html
+
+
+def test_organisations_list_finds_an_organisation_by_any_alias(client, demo):
+    for typed in ("Popular Front", "Halyk Maidan", "Халық"):
+        slugs = [o.slug for o in client.get("/organisations/", {"q": typed}).context["organisations"]]
+        assert "halyk-maidan" in slugs, typed
+
+
+def test_organisation_page_shows_aliases_branches_members_and_incidents(client, demo):
+    html = html_of(client, "/organisations/halyk-maidan/")
+    for text in (
+        "Popular Front",
+        "National Front",
+        'href="/organisations/halyk-maidan-mangistau/"',
+        'href="/people/ajzhangul-amirova/"',
+        "member of the central council",
+        'href="/incidents/zhanaozen-events-16-december-2011/"',
+    ):
+        assert text in html, text
+    branch = html_of(client, "/organisations/halyk-maidan-mangistau/")
+    assert 'href="/organisations/halyk-maidan/"' in branch
+
+
+def test_organisation_page_hides_confidential_branches_and_members(client, demo):
+    parent = make_organisation("Open Union")
+    make_organisation("Hidden Cell", parent=parent, confidential=True)
+    Membership.objects.create(person=make_person("Covert Member", confidential=True), organisation=parent, role="x")
+    html = html_of(client, parent.get_absolute_url())
+    assert "Hidden Cell" not in html and "Covert Member" not in html
+    assert client.get(make_organisation("Hidden", confidential=True).get_absolute_url()).status_code == 404
+
+
+def test_charges_list_counts_only_public_cases(client, demo):
+    provision = make_provision("77")
+    Charge.objects.create(person=make_person(), provision=provision, incident=make_incident(), status="charged")
+    hidden = make_incident(status="draft")
+    Charge.objects.create(person=make_person(), provision=provision, incident=hidden, status="charged")
+    response = client.get("/charges/")
+    counts = {p.slug: p.case_count for p in response.context["provisions"]}
+    assert counts["kz-penal-code-1997-article-164"] == 2
+    assert counts[provision.slug] == 1
+
+
+def test_provision_page_lists_cases_with_status_and_sentence_and_marks_equivalents(client, demo):
+    html = html_of(client, "/charges/kz-penal-code-1997-article-164/")
+    cases = html.split("Cases under this article", 1)[1]
+    assert "Natalia Sokolova" in cases and "Convicted" in cases and "Six years&#x27; imprisonment" in cases
+    assert "Ajzhangul Amirova" in cases and "Charged, 6 January 2012" in cases
+    newer = html_of(client, "/charges/kz-penal-code-2014-article-174/")
+    own, marked = newer.split("Cases under its equivalents in other editions", 1)
+    assert "No public case under this article." in own
+    assert "Article 164 (1997 edition)" in marked and "Natalia Sokolova" in marked
+    assert "charge=kz-penal-code-2014-article-174&amp;charge_equivalents=1" in newer
+
+
+def test_region_page_lists_every_incident_inside_it(client, demo):
+    response = client.get("/regions/mangghystau-oblysy/")
+    slugs = {incident.slug for incident in response.context["incidents"]}
+    assert ARREST in slugs and "shooting-amirova-saktaganova-zhanaozen-2011" in slugs
+    assert "kulibayev-statement-expert-club-2011" not in slugs
+    html = response.content.decode()
+    assert 'href="/regions/zhanaozen/"' in html and 'href="/regions/kazakhstan/"' in html
+    assert client.get("/regions/atlantis/").status_code == 404
+
+
+def test_incident_page_links_everything_and_shows_the_timeline(client, demo):
+    html = html_of(client, f"/incidents/{ARREST}/")
+    for link in (
+        'href="/people/ajzhangul-amirova/"',
+        'href="/organisations/kazakhstan-law-enforcement/"',
+        'href="/charges/kz-penal-code-1997-article-164/"',
+        'href="/regions/mangghystau-oblysy/"',
+    ):
+        assert link in html, link
+    timeline = html.split("Timeline of linked incidents", 1)[1].split("</ol>", 1)[0]
+    order = [
+        timeline.index(text)
+        for text in (
+            "since May 2011",
+            "8 October 2011, around 22:00",
+            "6 January 2012, 09:30",
+            "Halyk Maidan office in Aktau searched",
+            "around 6 January 2012",
+        )
+    ]
+    assert order == sorted(order)
+    assert "same chain of events" in timeline and "(this incident)" in timeline
+
+
+def test_timeline_leaves_out_hidden_incidents(client, demo):
+    arrest = Incident.objects.get(slug=ARREST)
+    draft = make_incident(title="Unverified follow-up", status="draft")
+    arrest.links_out.create(to_incident=draft, kind="follow_up")
+    assert "Unverified follow-up" not in html_of(client, f"/incidents/{ARREST}/")
+
+
+def test_every_claim_shows_its_sources_and_confidence(client, demo):
+    html = html_of(client, "/incidents/kulibayev-statement-expert-club-2011/")
+    assert 'id="source-1"' in html and 'id="source-2"' in html
+    assert "Tengrinews" in html and "[2, medium confidence]" in html and "[1, high confidence]" in html
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/people/", 2),  # count, page
+        ("/organisations/", 2),  # count, page
+        ("/charges/", 1),  # provisions with their public case counts
+        ("/regions/kazakhstan/", 6),  # place, count, page, places inside (2), the place's ancestors
+    ],
+)
+def test_list_pages_query_count_does_not_grow(client, demo, django_assert_num_queries, url, queries):
+    with django_assert_num_queries(queries):
+        client.get(url)
+    for number in range(60):
+        person = make_person()
+        incident = make_incident()
+        involve(incident, person=person)
+        involve(incident, organisation=make_organisation())
+        Charge.objects.create(
+            person=person, provision=make_provision(f"9{number}"), incident=incident, status="charged"
+        )
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200

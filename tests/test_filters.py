@@ -1,0 +1,167 @@
+"""Each filter alone and combined, on the demo case and on factory-made data: page, CSV and API agree."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from incidents.models import Charge, IncidentType
+from places.models import Place
+
+from .factories import involve, make_incident, make_organisation, make_person, make_provision
+from .search_helpers import found_everywhere
+
+pytestmark = pytest.mark.django_db
+
+ARREST = "amirova-arrest-aktau-airport-2012"
+SEARCH = "halyk-maidan-aktau-office-search-2012"
+BREAK_IN = "amirov-flats-break-in-zhanaozen-2012"
+SHOOTING = "shooting-amirova-saktaganova-zhanaozen-2011"
+STRIKE = "mangistau-oil-strike-2011"
+DECEMBER = "zhanaozen-events-16-december-2011"
+SOKOLOVA = "natalia-sokolova-conviction"
+KULIBAYEV = "kulibayev-statement-expert-club-2011"
+DECLARATION = "activists-call-to-prosecute-kulibayev-2011"
+MANGISTAU = "mangghystau-oblysy"
+
+
+def test_no_filter_lists_every_verified_incident_newest_first(client, demo):
+    assert found_everywhere(client, {}) == [
+        BREAK_IN,
+        SEARCH,
+        ARREST,
+        DECEMBER,
+        SHOOTING,
+        DECLARATION,
+        KULIBAYEV,
+        STRIKE,
+        SOKOLOVA,
+    ]
+
+
+def test_region_includes_every_place_inside_it(client, demo):
+    found = found_everywhere(client, {"region": MANGISTAU})
+    assert {ARREST, SHOOTING, SEARCH, BREAK_IN, STRIKE, DECEMBER, SOKOLOVA} == set(found)
+    assert found_everywhere(client, {"region": "zhanaozen"}) == [BREAK_IN, DECEMBER, SHOOTING]
+    assert found_everywhere(client, {"region": "aktau-airport"}) == [ARREST]
+
+
+def test_charge_and_its_equivalents(client, demo):
+    article_164, article_174 = "kz-penal-code-1997-article-164", "kz-penal-code-2014-article-174"
+    assert found_everywhere(client, {"charge": article_164}) == [ARREST, SOKOLOVA]
+    assert found_everywhere(client, {"charge": article_174}) == []
+    assert found_everywhere(client, {"charge": article_174, "charge_equivalents": "1"}) == [ARREST, SOKOLOVA]
+    assert found_everywhere(client, {"charge": article_174, "charge_equivalents": "0"}) == []
+
+
+def test_type(client, demo):
+    assert found_everywhere(client, {"type": "arrest"}) == [ARREST]
+    assert found_everywhere(client, {"type": "statement"}) == [DECLARATION, KULIBAYEV]
+
+
+def test_person_covers_involvements_and_charges(client, demo):
+    assert found_everywhere(client, {"person": "ajzhangul-amirova"}) == [
+        BREAK_IN,
+        ARREST,
+        SHOOTING,
+        DECLARATION,
+        STRIKE,
+    ]
+    assert found_everywhere(client, {"person": "natalia-sokolova"}) == [STRIKE, SOKOLOVA]
+
+
+def test_organisation(client, demo):
+    assert found_everywhere(client, {"organisation": "halyk-maidan"}) == [DECEMBER]
+    assert found_everywhere(client, {"organisation": "halyk-maidan-mangistau"}) == [SEARCH]
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "expected"),
+    [
+        # "May 2011" (month precision, still ongoing) is found by any range that touches it.
+        ("2011-05-15", "2011-05-16", [STRIKE, SOKOLOVA]),
+        ("2011-04-01", "2011-05-01", [STRIKE, SOKOLOVA]),
+        ("2011-04-01", "2011-04-30", [SOKOLOVA]),  # Sokolova's case is known only as "2011"
+        ("2012-01-06", "2012-01-06", [BREAK_IN, SEARCH, ARREST, STRIKE]),
+        ("2011-10-08", "2011-10-08", [SHOOTING, STRIKE, SOKOLOVA]),
+        ("2010-01-01", "2010-12-31", []),
+    ],
+)
+def test_date_range_honours_precision_and_ongoing_incidents(client, demo, date_from, date_to, expected):
+    assert found_everywhere(client, {"date_from": date_from, "date_to": date_to}) == expected
+
+
+def test_open_ended_date_ranges(client, demo):
+    assert found_everywhere(client, {"date_from": "2012-01-01"}) == [BREAK_IN, SEARCH, ARREST, STRIKE]
+    assert found_everywhere(client, {"date_to": "2011-05-31"}) == [STRIKE, SOKOLOVA]
+
+
+def test_filters_combine(client, demo):
+    assert found_everywhere(client, {"region": MANGISTAU, "type": "attack", "q": "Сактаганова"}) == [SHOOTING]
+    assert found_everywhere(client, {"person": "ajzhangul-amirova", "date_from": "2012-01-01"}) == [
+        BREAK_IN,
+        ARREST,
+        STRIKE,
+    ]
+    assert found_everywhere(client, {"charge": "kz-penal-code-1997-article-164", "region": "aktau"}) == [ARREST]
+    assert found_everywhere(client, {"organisation": "halyk-maidan", "type": "arrest"}) == []
+    assert found_everywhere(
+        client,
+        {"q": "amirova", "region": "zhanaozen", "date_from": "2011-01-01", "date_to": "2011-12-31"},
+    ) == [SHOOTING]
+
+
+def test_every_filter_on_factory_made_data(client, db):
+    call_command("load_demo", verbosity=0)
+    almaty = Place.objects.get(iso_code="KZ-75")
+    district = Place.objects.create(name="Medeu District", kind="district", parent=almaty)
+    protest = IncidentType.objects.get(slug="protest")
+    provision = make_provision("400", edition="2014")
+    person = make_person("Dana Seitkali")
+    union = make_organisation("Miners' Union")
+    old = make_incident(
+        title="Rally dispersed", incident_type=protest, place=district, start_date=datetime.date(2019, 3, 8)
+    )
+    new = make_incident(title="Picket fined", incident_type=protest, place=almaty, start_date=datetime.date(2020, 6, 1))
+    elsewhere = make_incident(title="Picket in Aktau", incident_type=protest, start_date=datetime.date(2020, 6, 2))
+    involve(old, person=person)
+    involve(new, organisation=union)
+    Charge.objects.create(person=person, provision=provision, incident=new, status="charged")
+
+    assert found_everywhere(client, {"region": almaty.slug}) == [new.slug, old.slug]
+    assert found_everywhere(client, {"region": district.slug}) == [old.slug]
+    assert found_everywhere(client, {"person": person.slug}) == [new.slug, old.slug]
+    assert found_everywhere(client, {"organisation": union.slug}) == [new.slug]
+    assert found_everywhere(client, {"charge": provision.slug}) == [new.slug]
+    assert found_everywhere(client, {"q": "picket", "region": almaty.slug}) == [new.slug]
+    assert found_everywhere(client, {"q": "picket"}) == [elsewhere.slug, new.slug]
+    assert found_everywhere(client, {"type": "protest", "date_to": "2019-12-31", "region": almaty.slug}) == [old.slug]
+    assert found_everywhere(client, {"type": "protest", "person": person.slug, "date_from": "2020-01-01"}) == [new.slug]
+
+
+def test_hidden_records_do_not_count_for_filters(client, db):
+    """A charge or involvement that is not public does not make an incident match by person or charge."""
+    call_command("load_demo", verbosity=0)
+    person = make_person("Marat Zhylanbayev")
+    provision = make_provision("500")
+    incident = make_incident(title="Searched at home")
+    involve(incident, person=person, confidential=True)
+    assert found_everywhere(client, {"person": person.slug}) == []
+    hidden = make_incident(title="Unverified charge", status="submitted")
+    Charge.objects.create(person=person, provision=provision, incident=hidden, status="charged")
+    assert found_everywhere(client, {"charge": provision.slug}) == []
+
+
+def test_results_are_paginated_with_the_total(client, db):
+    call_command("load_demo", verbosity=0)
+    for _ in range(30):
+        make_incident(title="Bulk marker")
+    first = client.get("/incidents/", {"q": "bulk marker"})
+    second = client.get("/incidents/", {"q": "bulk marker", "page": "2"})
+    assert "30 verified incidents" in first.content.decode()
+    assert len(first.context["incidents"]) == 25 and len(second.context["incidents"]) == 5
+    assert 'href="?q=bulk+marker&amp;page=2"' in first.content.decode()
+    dates = [incident.period_start for incident in [*first.context["incidents"], *second.context["incidents"]]]
+    assert dates == sorted(dates, reverse=True)
+    api = client.get("/api/incidents/", {"q": "bulk marker", "page": "2"}).json()
+    assert api["count"] == 30 and len(api["results"]) == 5

@@ -1,0 +1,195 @@
+"""Text search: any spelling or script of a name finds the case; hidden records are never found."""
+
+import pytest
+from django.core.management import call_command
+
+from incidents.models import Incident, Involvement
+from organisations.models import OrganisationAlias
+from people.models import NameVariant, Person
+
+from .factories import involve, make_incident, make_organisation, make_person
+from .search_helpers import found_everywhere, page_slugs
+
+pytestmark = pytest.mark.django_db
+
+ARREST = "amirova-arrest-aktau-airport-2012"
+DECEMBER_EVENTS = "zhanaozen-events-16-december-2011"
+
+
+@pytest.mark.parametrize(
+    "typed", ["Ayzhangul", "Ajzhangul", "amirova", "Амирова", "Айжангуль", "AMIRÓVA", "Ersaynovna"]
+)
+def test_every_spelling_and_script_of_the_name_finds_the_arrest(client, demo, typed):
+    assert ARREST in found_everywhere(client, {"q": typed})
+
+
+@pytest.mark.parametrize(
+    "typed", ["Popular Front", "Halyk Maidan", "national front", "Халық Майданы", "Peoples Movement"]
+)
+def test_every_name_of_the_organisation_finds_its_incident(client, demo, typed):
+    assert DECEMBER_EVENTS in found_everywhere(client, {"q": typed})
+
+
+def test_every_word_must_match(client, demo):
+    assert found_everywhere(client, {"q": "Амирова airport"}) == [ARREST]
+    assert found_everywhere(client, {"q": "Amirova Zebrafish"}) == []
+
+
+def test_titles_and_summaries_are_searched_whatever_the_case(client, demo):
+    assert found_everywhere(client, {"q": "ARRIVALS hall"}) == [ARREST]
+
+
+def test_factory_incident_found_by_a_name_variant_in_another_script(client, db):
+    call_command("load_demo", verbosity=0)
+    incident = make_incident(title="Journalist detained")
+    person = make_person("Gulzhan Yergaliyeva")
+    NameVariant.objects.create(person=person, name="Гульжан Ергалиева")
+    involve(incident, person=person)
+    assert found_everywhere(client, {"q": "Ергалиева"}) == [incident.slug]
+    assert found_everywhere(client, {"q": "gulzhan"}) == [incident.slug]
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "rejected", "retracted"])
+def test_a_hidden_incidents_unique_word_finds_nothing_anywhere(client, demo, status):
+    make_incident(title="Zebrafish marker", summary="Okapi", status=status)
+    make_incident(title="Quokka marker", confidential=True)
+    for word in ("Zebrafish", "Okapi", "Quokka"):
+        assert found_everywhere(client, {"q": word}) == []
+        html = client.get("/incidents/", {"q": word}).content.decode()
+        assert "0 verified incidents" in html and word not in html.split("</form>", 1)[1]
+
+
+def test_a_confidential_involvement_cannot_be_found_by_its_actor(client, demo):
+    arrest = Incident.objects.get(slug=ARREST)
+    secret = make_person("Axolotl Secretwitness")
+    involve(arrest, role="witness", person=secret, confidential=True)
+    involve(arrest, role="witness", unidentified_actor="Capybara onlooker", confidential=True)
+    assert found_everywhere(client, {"q": "Axolotl"}) == []
+    assert found_everywhere(client, {"q": "Capybara"}) == []
+
+
+def test_a_confidential_person_or_organisation_cannot_be_found(client, demo):
+    arrest = Incident.objects.get(slug=ARREST)
+    involve(arrest, role="witness", person=make_person("Pangolin Hidden", confidential=True))
+    involve(arrest, role="other", organisation=make_organisation("Narwhal Bureau", confidential=True))
+    assert found_everywhere(client, {"q": "Pangolin"}) == []
+    assert found_everywhere(client, {"q": "Narwhal"}) == []
+
+
+def test_a_person_without_consent_is_not_findable_by_name_and_shown_under_a_pseudonym(client, demo):
+    arrest = Incident.objects.get(slug=ARREST)
+    person = make_person("Wombat Private", consent_to_publish=False)
+    NameVariant.objects.create(person=person, name="Вомбат Приватный")
+    involve(arrest, role="witness", person=person)
+    assert found_everywhere(client, {"q": "Wombat"}) == []
+    assert found_everywhere(client, {"q": "Вомбат"}) == []
+    html = client.get(arrest.get_absolute_url()).content.decode()
+    assert "Wombat" not in html and person.slug not in html
+    assert "Person A" in html
+    assert client.get(person.get_absolute_url()).status_code == 404
+    api = client.get(f"/api/incidents/{ARREST}/").json()
+    witness = next(i for i in api["involvements"] if i["role"] == "witness")
+    assert witness == {
+        "role": "witness",
+        "actor": "Person A",
+        "actor_kind": "person",
+        "actor_slug": None,
+        "description": "",
+    }
+
+
+class TestSearchTextFollowsEveryChange:
+    """The denormalised search column is rebuilt whenever a record that feeds it changes."""
+
+    @pytest.fixture
+    def case(self, db):
+        call_command("load_demo", verbosity=0)
+        incident = make_incident(title="Detention at a border post")
+        person = make_person("Bakhyt Tleuzhan")
+        organisation = make_organisation("Steppe Rights Watch")
+        return (
+            incident,
+            person,
+            organisation,
+            involve(incident, person=person),
+            involve(incident, organisation=organisation),
+        )
+
+    def found(self, client, word) -> list[str]:
+        return page_slugs(client, {"q": word})
+
+    def test_renaming_a_person(self, client, case):
+        incident, person, *_ = case
+        person.name = "Bakhytzhan Tleuzhanov"
+        person.save()
+        assert self.found(client, "Bakhytzhan") == [incident.slug]
+        person.name = "Serik Abenov"
+        person.save()
+        assert self.found(client, "Tleuzhan") == []
+
+    def test_adding_editing_and_removing_a_name_variant(self, client, case):
+        incident, person, *_ = case
+        variant = NameVariant.objects.create(person=person, name="Бахыт Тлеужан")
+        assert self.found(client, "Бахыт") == [incident.slug]
+        variant.name = "Bakhit Tleujan"
+        variant.save()
+        assert self.found(client, "Tleujan") == [incident.slug]
+        variant.delete()
+        assert self.found(client, "Tleujan") == []
+
+    def test_adding_and_removing_an_organisation_alias_and_renaming_it(self, client, case):
+        incident, _person, organisation, *_ = case
+        alias = OrganisationAlias.objects.create(organisation=organisation, name="Dala Kukyk")
+        assert self.found(client, "Dala Kukyk") == [incident.slug]
+        alias.delete()
+        assert self.found(client, "Kukyk") == []
+        organisation.name = "Prairie Rights Watch"
+        organisation.save()
+        assert self.found(client, "Prairie") == [incident.slug]
+        assert self.found(client, "Steppe") == []
+
+    def test_withdrawn_consent_and_confidential_flags(self, client, case):
+        incident, person, organisation, *_ = case
+        person.consent_to_publish = False
+        person.save()
+        assert self.found(client, "Tleuzhan") == []
+        person.consent_to_publish = True
+        person.save()
+        assert self.found(client, "Tleuzhan") == [incident.slug]
+        person.confidential = True
+        person.save()
+        assert self.found(client, "Tleuzhan") == []
+        organisation.confidential = True
+        organisation.save()
+        assert self.found(client, "Steppe") == []
+
+    def test_confidential_and_deleted_involvements(self, client, case):
+        incident, _person, _organisation, person_involvement, organisation_involvement = case
+        person_involvement.confidential = True
+        person_involvement.save()
+        assert self.found(client, "Tleuzhan") == []
+        organisation_involvement.delete()
+        assert self.found(client, "Steppe") == []
+        assert Involvement.objects.filter(incident=incident).count() == 1
+
+    def test_editing_the_incident_text(self, client, case):
+        incident, *_ = case
+        incident.title = "Detention at a customs checkpoint"
+        incident.save()
+        assert self.found(client, "customs") == [incident.slug]
+        assert self.found(client, "border") == []
+
+    def test_the_rebuild_command_repairs_bulk_updates(self, client, case):
+        incident, person, *_ = case
+        Person.objects.filter(pk=person.pk).update(name_normalised="renamed in bulk")
+        assert self.found(client, "renamed") == []
+        call_command("refresh_search_text", verbosity=0)
+        assert self.found(client, "renamed") == [incident.slug]
+
+
+def test_the_trigram_index_exists_only_on_postgresql(db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "incidents_incident")
+    assert ("incidents_incident_search_text_trgm" in indexes) == (connection.vendor == "postgresql")
