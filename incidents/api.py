@@ -1,5 +1,6 @@
 """The read-only JSON API: the same public incidents and the same IncidentFilter as the pages."""
 
+from csp.decorators import csp_update
 from django.urls import include, path
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -47,5 +48,13 @@ app_name = "api"
 urlpatterns = [
     path("", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Swagger UI (served from this site by drf-spectacular-sidecar) sets inline styles on its
+    # elements; its scripts stay under the site-wide policy.
+    path(
+        "docs/",
+        csp_update({"style-src": ["'self'", "'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+        ),
+        name="docs",
+    ),
 ]

@@ -105,3 +105,16 @@ def test_keyboard_focus_is_visible(live_server, page):
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
+
+
+def test_the_api_documentation_page_works_offline_under_the_policy(live_server, page):
+    """Swagger UI loads from this site (no CDN) and lists the endpoints; the policy blocks no script."""
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    external = []
+    page.on("request", lambda request: external.append(request.url) if live_server.url not in request.url else None)
+    page.goto(f"{live_server.url}/api/docs/")
+    page.wait_for_selector(".opblock-summary-path", timeout=15000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/incidents/" in paths
+    assert external == [] and not [text for text in console if "Content Security Policy" in text]
