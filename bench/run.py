@@ -32,6 +32,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-key-" + "b" * 50)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("OTP_REQUIRED", "0")  # the admin comparison signs in without a second factor
+os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 import django  # noqa: E402
 
@@ -45,7 +47,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 from incidents.models import Charge, Incident, Involvement  # noqa: E402
-from people.models import NameVariant  # noqa: E402
+from people.models import NameVariant, Person  # noqa: E402
 from places.models import Place  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
@@ -134,8 +136,9 @@ def pick_examples() -> dict:
         .first()
     )
     incident = public.order_by("-period_start").first()
-    latin = NameVariant.objects.filter(script="latin", person__slug=busy_person["person__slug"]).first()
-    cyrillic = NameVariant.objects.filter(script="cyrillic").first()
+    named = NameVariant.objects.filter(person__in=Person.objects.publicly_named(), person__involvements__isnull=False)
+    latin = named.filter(script="latin").first()
+    cyrillic = named.filter(script="cyrillic").first()
     type_slug = public.values("incident_type__slug").annotate(n=Count("pk")).order_by("-n").first()
     return {
         "large_region": large_region.slug,
@@ -337,7 +340,7 @@ def write_results(size: int, report: dict) -> None:
         return "–" if value is None else value
 
     for page in report["pages"]:
-        floors = (page["raw_sql_ms"] or 0) + floor
+        floors = None if page["raw_sql_ms"] is None else page["raw_sql_ms"] + floor
         cells = [
             page["name"],
             page["p50_ms"],
