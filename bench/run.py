@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -270,7 +271,7 @@ def datasette_times(specs: list[dict], path: Path) -> tuple[dict[str, float], fl
 
     def fetch(url: str) -> float:
         started = time.perf_counter()
-        with urllib.request.urlopen(url, timeout=120) as response:
+        with urllib.request.urlopen(urllib.parse.quote(url, safe=":/?&=_-."), timeout=120) as response:
             response.read()
         return (time.perf_counter() - started) * 1000
 
@@ -315,6 +316,13 @@ def csv_export(size: int) -> dict:
         "first_byte_ms": round(float(first_byte), 2),
         "total_s": round(float(total), 2),
     }
+
+
+def database_name() -> str:
+    if connection.vendor == "postgresql":
+        version = connection.pg_version
+        return f"PostgreSQL {version // 10000}.{version % 10000}"
+    return f"SQLite {sqlite3.sqlite_version}"
 
 
 def write_results(size: int, report: dict) -> None:
@@ -415,7 +423,7 @@ def main() -> None:
         page["datasette_p50_ms"] = datasette.get(page["name"])
     report = {
         "size": size,
-        "database": f"{connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}".strip(),
+        "database": database_name(),
         "http_floor_ms": http_floor,
         "datasette_floor_ms": datasette_floor,
         "pages": results,
