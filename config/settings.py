@@ -6,6 +6,7 @@ Defaults are the safe ones: DEBUG is off, so a deployment that forgets a variabl
 
 import json
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -27,13 +28,35 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_flag("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
+
+def secret_key_from_file(path: Path) -> str:
+    """A random key made once and kept in a private file, for when SECRET_KEY is not given.
+
+    Every process on the machine reads the same key, so sessions and signed links survive
+    restarts; a deployment that can't write there must set SECRET_KEY, and is told so.
+    """
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    except OSError as error:
         raise ImproperlyConfigured(
-            "Set the SECRET_KEY environment variable (50 or more random characters), or DEBUG=1 for local development."
-        )
-    SECRET_KEY = "django-insecure-local-development-only-never-deploy-this-key-0123456789"
+            f"Set the SECRET_KEY environment variable (50 or more random characters): "
+            f"no key file could be made at {path} ({error.strerror})."
+        ) from error
+    key = secrets.token_urlsafe(64)
+    with os.fdopen(descriptor, "w") as key_file:
+        key_file.write(key)
+    return key
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY") or secret_key_from_file(
+    Path(os.environ.get("SECRET_KEY_FILE", BASE_DIR / ".secret_key"))
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")

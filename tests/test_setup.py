@@ -16,7 +16,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean_env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "OTP_REQUIRED"}
+        if key not in {"DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "SECURE_SSL_REDIRECT", "OTP_REQUIRED"}
     }
     clean_env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return subprocess.run(
@@ -24,8 +24,22 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    result = manage("check")
+def test_without_a_secret_key_a_private_random_one_is_made_once(tmp_path):
+    key_file = tmp_path / "secret"
+    first = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", SECRET_KEY_FILE=str(key_file)
+    )
+    second = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", SECRET_KEY_FILE=str(key_file)
+    )
+    assert first.returncode == 0, first.stderr
+    key = key_file.read_text()
+    assert len(key) >= 50 and first.stdout.split()[-1] == key == second.stdout.split()[-1]
+    assert key_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_key_that_cannot_be_kept_is_a_clear_error(tmp_path):
+    result = manage("check", SECRET_KEY_FILE=str(tmp_path / "missing-folder" / "secret"))
     assert result.returncode != 0
     assert "Set the SECRET_KEY environment variable" in result.stderr
 
