@@ -14,10 +14,9 @@ from drf_spectacular.utils import extend_schema_field
 
 from core.text import search_words
 from organisations.models import Organisation
-from people.models import Person
 from places.models import Place
 
-from .models import Charge, Incident, IncidentType, Involvement, LegalProvision
+from .models import Charge, Incident, IncidentType, Involvement, LegalProvision, people_in_public_cases
 
 QUERY_MAX_LENGTH = 200
 ISO_DATE = ["%Y-%m-%d"]
@@ -83,7 +82,7 @@ class IncidentFilter(django_filters.FilterSet):
     )
     person = django_filters.ModelChoiceFilter(
         label=_("Person"),
-        queryset=Person.objects.publicly_named(),
+        queryset=people_in_public_cases(),
         to_field_name="slug",
         method="filter_person",
         error_messages=unknown_slug(_("person")),

@@ -71,6 +71,17 @@ class IncidentQuerySet(models.QuerySet):
             )
 
 
+def people_in_public_cases():
+    """The people the public may find and read about: named, and part of at least one public case.
+
+    A person entered for a case that is still a draft or under review gets no public page, list
+    entry or search match until a verifier publishes a case they take part in.
+    """
+    return Person.objects.publicly_named().filter(
+        Q(pk__in=Involvement.objects.public().values("person")) | Q(pk__in=Charge.objects.public().values("person"))
+    )
+
+
 def compose_search_text(title: str, summary: str, names: list[str]) -> str:
     return " ".join(part for part in [normalise_name(title), normalise_name(summary), *names] if part)
 

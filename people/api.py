@@ -1,8 +1,9 @@
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 
+from incidents.models import people_in_public_cases
+
 from .filters import PersonFilter
-from .models import Person
 from .serializers import PersonSerializer
 
 
@@ -15,4 +16,4 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return Person.objects.publicly_named().prefetch_related("name_variants")
+        return people_in_public_cases().prefetch_related("name_variants")

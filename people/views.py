@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from django.views.generic import DetailView
 
 from core.views import FilteredListView
-from incidents.models import Charge
+from incidents.models import Charge, people_in_public_cases
 from incidents.views import public_incidents_of
 from organisations.models import Membership, Organisation
 
@@ -19,7 +19,7 @@ class PersonListView(FilteredListView):
     filterset_class = PersonFilter
 
     def get_base_queryset(self):
-        return Person.objects.publicly_named()
+        return people_in_public_cases()
 
 
 class PersonDetailView(DetailView):
@@ -29,7 +29,7 @@ class PersonDetailView(DetailView):
     context_object_name = "person"
 
     def get_queryset(self):
-        return Person.objects.publicly_named().prefetch_related(
+        return people_in_public_cases().prefetch_related(
             "name_variants",
             Prefetch(
                 "memberships",

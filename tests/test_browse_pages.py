@@ -185,3 +185,20 @@ def test_list_pages_query_count_does_not_grow(client, demo, django_assert_num_qu
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200
+
+
+def test_a_person_only_in_a_case_under_review_is_not_public_yet(client, demo):
+    from incidents.models import Incident
+
+    from .factories import involve, make_incident
+
+    draft = make_incident(title="Detention being documented", status="draft")
+    newcomer = make_person("Okapi Newcomer")
+    involve(draft, role="victim", person=newcomer)
+    assert "Okapi" not in client.get("/people/").content.decode()
+    assert client.get(newcomer.get_absolute_url()).status_code == 404
+    assert "Okapi" not in client.get("/api/people/").content.decode()
+    assert client.get("/incidents/", {"person": newcomer.slug}).status_code == 400
+    Incident.objects.filter(pk=draft.pk).update(status="verified")
+    assert "Okapi Newcomer" in client.get("/people/").content.decode()
+    assert client.get(newcomer.get_absolute_url()).status_code == 200
