@@ -14,7 +14,7 @@ from core.dates import DatePrecision, format_date, format_time, period_of, trunc
 from core.models import PublicRecord, SluggedRecord
 from core.text import normalise_name, search_words
 from organisations.models import OrganisationAlias
-from people.models import NameVariant, Person
+from people.models import NameVariant, Person, Relationship
 
 
 class IncidentType(SluggedRecord):
@@ -72,14 +72,19 @@ class IncidentQuerySet(models.QuerySet):
 
 
 def people_in_public_cases():
-    """The people the public may find and read about: named, and part of at least one public case.
+    """The people the public may find and read about: named, and part of a public case or a relative
+    of someone who is.
 
     A person entered for a case that is still a draft or under review gets no public page, list
     entry or search match until a verifier publishes a case they take part in.
     """
-    return Person.objects.publicly_named().filter(
+    in_cases = Person.objects.filter(
         Q(pk__in=Involvement.objects.public().values("person")) | Q(pk__in=Charge.objects.public().values("person"))
     )
+    relatives = Q(pk__in=Relationship.objects.filter(relative__in=in_cases).values("person")) | Q(
+        pk__in=Relationship.objects.filter(person__in=in_cases).values("relative")
+    )
+    return Person.objects.publicly_named().filter(Q(pk__in=in_cases) | relatives)
 
 
 def compose_search_text(title: str, summary: str, names: list[str]) -> str:

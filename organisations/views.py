@@ -2,8 +2,8 @@ from django.db.models import Prefetch
 from django.views.generic import DetailView
 
 from core.views import FilteredListView
+from incidents.models import people_in_public_cases
 from incidents.views import public_incidents_of
-from people.models import Person
 
 from .filters import OrganisationFilter
 from .models import Membership, Organisation
@@ -32,7 +32,7 @@ class OrganisationDetailView(DetailView):
                 Prefetch("branches", queryset=Organisation.objects.public().select_related("area")),
                 Prefetch(
                     "memberships",
-                    queryset=Membership.objects.filter(person__in=Person.objects.public()).select_related("person"),
+                    queryset=Membership.objects.filter(person__in=people_in_public_cases()).select_related("person"),
                 ),
             )
         )

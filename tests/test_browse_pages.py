@@ -1,5 +1,7 @@
 """People, organisations, legal provisions and regions: public pages linked to each other."""
 
+import re
+
 import pytest
 
 from incidents.models import Charge, Incident
@@ -202,3 +204,16 @@ def test_a_person_only_in_a_case_under_review_is_not_public_yet(client, demo):
     Incident.objects.filter(pk=draft.pk).update(status="verified")
     assert "Okapi Newcomer" in client.get("/people/").content.decode()
     assert client.get(newcomer.get_absolute_url()).status_code == 200
+
+
+def test_every_person_linked_from_a_public_page_has_a_page(client, demo):
+    """Relatives of documented people are public; people in no public case are not linked anywhere."""
+    pages = ["/people/", "/organisations/", *(f"/organisations/{slug}/" for slug in ("open-dialog-foundation",))]
+    pages += [f"/people/{slug}/" for slug in ("ajzhangul-amirova", "elmurat-amirov", "timur-kulibayev")]
+    linked = set()
+    for page in pages:
+        linked |= set(re.findall(r'href="(/people/[^"?]+/)"', client.get(page).content.decode()))
+    assert "/people/salamat-shalabaev/" in linked  # her grandfather, a relative of a documented person
+    assert "/people/ludmila-kozlovska/" not in linked  # the source's contact person, in no case
+    for address in linked:
+        assert client.get(address).status_code == 200, address
