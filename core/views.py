@@ -2,6 +2,8 @@ from django.core.paginator import InvalidPage
 from django.http import QueryDict
 from django.views.generic import ListView
 
+from .counting import EXACT_COUNT_LIMIT, BoundedPaginator
+
 
 def filter_errors(filterset) -> list[dict[str, str]]:
     """Each problem of a FilterSet's input: the parameter at fault and why, in words."""
@@ -29,6 +31,7 @@ class FilteredListView(ListView):
     """
 
     filterset_class = None
+    paginator_class = BoundedPaginator
     page_problem = ""
 
     def get_base_queryset(self):
@@ -68,10 +71,17 @@ class FilteredListView(ListView):
             page = paginator.page(number)
         except InvalidPage:
             pages = paginator.num_pages
-            self.page_problem = (
-                f"page: there is no page “{number}”; the {paginator.count} result{'s' if paginator.count != 1 else ''}"
-                f" fit on {pages} page{'s' if pages != 1 else ''}."
-            )
+            if paginator.size.exact:
+                plural = "s" if paginator.count != 1 else ""
+                self.page_problem = (
+                    f"page: there is no page “{number}”; the {paginator.size} result{plural}"
+                    f" fit on {pages} page{'s' if pages != 1 else ''}."
+                )
+            else:
+                self.page_problem = (
+                    f"page: there is no page “{number}”; pages go up to {pages}, the first {EXACT_COUNT_LIMIT:,} of"
+                    f" {paginator.size} results. Narrow the search to reach the others."
+                )
             return paginator, None, queryset.none(), False
         return paginator, page, page.object_list, page.has_other_pages()
 

@@ -1,9 +1,11 @@
 """Counts beside the search results, each one a narrower search.
 
-Every count is taken over the filtered result set itself, so a facet shows exactly how many
-results its link will give. A dimension that is already filtered (type, charge) shows only the
-current choice; regions go one level down the place hierarchy; years are clipped to the current
-date range so that a year link never widens the search.
+Up to core.counting.EXACT_COUNT_LIMIT results, every count is taken over the filtered result set
+itself, so a facet shows exactly how many results its link will give. Larger result sets are
+counted on the estimation sample (`Incident.sample_bucket`) and scaled up, shown as "about": no
+facet ever aggregates more than about a hundredth of the table. A dimension that is already
+filtered (type, charge) shows only the current choice; regions go one level down the place
+hierarchy; years are clipped to the current date range so that a year link never widens the search.
 """
 
 import datetime
@@ -13,11 +15,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 
+from core.counting import ResultSize, rounded
 from places.models import Place
 
-from .models import Charge, LegalProvision
+from .models import SAMPLE_SHARE, Charge, LegalProvision
 
 MAX_YEARS = 150
+FACET_LENGTH = 10
 
 
 @dataclass(frozen=True)
@@ -27,50 +31,76 @@ class Bucket:
     slug: str = ""
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
+    exact: bool = True
+
+    def __str__(self) -> str:
+        return f"{self.count:,}" if self.exact else f"about {rounded(self.count):,}"
+
+
+@dataclass(frozen=True)
+class Counted:
+    """The incidents a facet counts, and what each of them stands for: 1, or SAMPLE_SHARE in a sample."""
+
+    incidents: object
+    scale: int = 1
+
+    def bucket(self, label: str, count: int, **where) -> Bucket:
+        return Bucket(label, count * self.scale, exact=self.scale == 1, **where)
+
+
+def counted(incidents, size: ResultSize) -> Counted:
+    return Counted(incidents) if size.exact else Counted(incidents.in_sample(), SAMPLE_SHARE)
+
+
+def top(buckets: list[Bucket], limit: int | None) -> list[Bucket]:
+    return sorted(buckets, key=lambda bucket: (-bucket.count, bucket.label))[:limit]
 
 
 def path_ids(place: Place) -> list[str]:
     return [part for part in place.path.split("/") if part]
 
 
-def region_buckets(incidents, region: Place | None) -> list[Bucket]:
+def region_buckets(counted: Counted, region: Place | None, limit: int | None = None) -> list[Bucket]:
     """One level below the current region (or the countries), each with what lies inside it."""
     depth = len(path_ids(region)) if region else 0
     counts: Counter[int] = Counter()
-    for path, count in incidents.order_by().values_list("place__path").annotate(count=Count("pk")):
+    for path, count in counted.incidents.order_by().values_list("place__path").annotate(count=Count("pk")):
         ids = [part for part in (path or "").split("/") if part]
         if len(ids) > depth:
             counts[int(ids[depth])] += count
     places = Place.objects.in_bulk(list(counts))
-    buckets = [Bucket(places[pk].name, count, slug=places[pk].slug) for pk, count in counts.items() if pk in places]
-    return sorted(buckets, key=lambda bucket: (-bucket.count, bucket.label))
+    buckets = [counted.bucket(places[pk].name, count, slug=places[pk].slug) for pk, count in counts.items()]
+    return top(buckets, limit)
 
 
-def type_buckets(incidents) -> list[Bucket]:
-    rows = incidents.order_by().values_list("incident_type__slug", "incident_type__name").annotate(count=Count("pk"))
-    return sorted((Bucket(name, count, slug=slug) for slug, name, count in rows), key=lambda b: (-b.count, b.label))
+def type_buckets(counted: Counted) -> list[Bucket]:
+    rows = (
+        counted.incidents.order_by()
+        .values_list("incident_type__slug", "incident_type__name")
+        .annotate(count=Count("pk"))
+    )
+    return top([counted.bucket(name, count, slug=slug) for slug, name, count in rows], FACET_LENGTH)
 
 
-def charge_buckets(incidents) -> list[Bucket]:
+def charge_buckets(counted: Counted) -> list[Bucket]:
     rows = (
         Charge.objects.public()
-        .filter(incident__in=incidents.order_by().values("pk"))
+        .filter(incident__in=counted.incidents.order_by().values("pk"))
         .order_by()
         .values_list("provision")
         .annotate(count=Count("incident", distinct=True))
+        .order_by("-count", "provision")[:FACET_LENGTH]
     )
     counts = dict(rows)
     provisions = LegalProvision.objects.select_related("jurisdiction").in_bulk(list(counts))
     buckets = [
-        Bucket(provisions[pk].reference, count, slug=provisions[pk].slug)
-        for pk, count in counts.items()
-        if pk in provisions
+        counted.bucket(provisions[pk].reference, count, slug=provisions[pk].slug) for pk, count in counts.items()
     ]
-    return sorted(buckets, key=lambda bucket: (-bucket.count, bucket.label))
+    return top(buckets, FACET_LENGTH)
 
 
 def year_buckets(
-    incidents, date_from: datetime.date | None = None, date_to: datetime.date | None = None
+    counted: Counted, date_from: datetime.date | None = None, date_to: datetime.date | None = None
 ) -> list[Bucket]:
     """The years in which results begin, newest first, each counted the way the date filter matches.
 
@@ -78,7 +108,8 @@ def year_buckets(
     each year it lasts), so that following the link gives exactly that many results. Only years
     in which some result begins are listed, or an old ongoing case would list every year since.
     """
-    years = set(incidents.order_by().annotate(year=ExtractYear("period_start")).values_list("year", flat=True))
+    incidents = counted.incidents.order_by()
+    years = set(incidents.annotate(year=ExtractYear("period_start")).values_list("year", flat=True).distinct())
     if date_from:
         years = {year for year in years if year >= date_from.year} | {date_from.year}
     if date_to:
@@ -96,17 +127,18 @@ def year_buckets(
         }
     )
     return [
-        Bucket(str(year), counts[f"year_{year}"], date_from=start, date_to=end)
+        counted.bucket(str(year), counts[f"year_{year}"], date_from=start, date_to=end)
         for year, (start, end) in ranges.items()
         if counts[f"year_{year}"]
     ]
 
 
-def facets_for(incidents, cleaned: dict) -> dict[str, list[Bucket]]:
+def facets_for(incidents, cleaned: dict, size: ResultSize) -> dict[str, list[Bucket]]:
     """The four facets of a valid search; `cleaned` is the FilterSet form's cleaned data."""
+    scope = counted(incidents, size)
     return {
-        "region": region_buckets(incidents, cleaned.get("region")),
-        "type": [] if cleaned.get("type") else type_buckets(incidents),
-        "charge": [] if cleaned.get("charge") else charge_buckets(incidents),
-        "year": year_buckets(incidents, cleaned.get("date_from"), cleaned.get("date_to")),
+        "region": region_buckets(scope, cleaned.get("region"), FACET_LENGTH),
+        "type": [] if cleaned.get("type") else type_buckets(scope),
+        "charge": [] if cleaned.get("charge") else charge_buckets(scope),
+        "year": year_buckets(scope, cleaned.get("date_from"), cleaned.get("date_to")),
     }

@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView
 
+from core.counting import BoundedPaginator, size_of
 from core.views import FilteredListView, filter_errors, query_without
 from organisations.models import Organisation
 from people.models import Person
@@ -12,7 +13,7 @@ from places.models import Place
 from sources.models import Citation
 
 from .export import csv_rows
-from .facets import facets_for, region_buckets
+from .facets import counted, facets_for, region_buckets, type_buckets
 from .filters import IncidentFilter
 from .models import Charge, Evidence, Incident, IncidentLink, IncidentType, Involvement, LegalProvision
 
@@ -42,11 +43,10 @@ class HomeView(ListView):
         return public_incidents()[:10]
 
     def get_context_data(self, **kwargs):
-        public_count = Count("incidents", filter=Q(incidents__in=Incident.objects.public()))
+        public = Incident.objects.public()
+        size = size_of(public)
         return super().get_context_data(
-            incident_count=Incident.objects.public().count(),
-            incident_types=IncidentType.objects.annotate(public_count=public_count).filter(public_count__gt=0),
-            **kwargs,
+            incident_count=size, incident_types=type_buckets(counted(public, size)), **kwargs
         )
 
 
@@ -70,12 +70,11 @@ class IncidentListView(FilteredListView):
     def get_context_data(self, **kwargs):
         filterset = self.get_filterset()
         cleaned = filterset.form.cleaned_data
-        return super().get_context_data(
-            facets=facets_for(filterset.qs, cleaned),
-            active=active_filters(cleaned, self.request.GET),
-            incident_types=IncidentType.objects.all(),
-            **kwargs,
+        context = super().get_context_data(
+            active=active_filters(cleaned, self.request.GET), incident_types=IncidentType.objects.all(), **kwargs
         )
+        context["facets"] = facets_for(filterset.qs, cleaned, context["paginator"].size)
+        return context
 
 
 def active_filters(cleaned: dict, query: QueryDict) -> list[dict]:
@@ -231,18 +230,16 @@ class RegionDetailView(ListView):
     template_name = "incidents/region_detail.html"
     context_object_name = "incidents"
     paginate_by = settings.INCIDENTS_PER_PAGE
+    paginator_class = BoundedPaginator
 
     def get_queryset(self):
         self.region = get_object_or_404(Place, slug=self.kwargs["slug"])
         return public_incidents().filter(place__in=Place.objects.within(self.region))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            region=self.region,
-            trail=self.region.ancestors(),
-            subregions=region_buckets(self.object_list, self.region),
-            **kwargs,
-        )
+        context = super().get_context_data(region=self.region, trail=self.region.ancestors(), **kwargs)
+        context["subregions"] = region_buckets(counted(self.object_list, context["paginator"].size), self.region)
+        return context
 
 
 def public_incidents_of(*, person: Person | None = None, organisation: Organisation | None = None):

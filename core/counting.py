@@ -1,0 +1,59 @@
+"""Counts that stay cheap on large result sets, and say so when they are not exact.
+
+A result set is counted exactly up to EXACT_COUNT_LIMIT rows (the database stops reading at the
+limit). Beyond it, a queryset that can estimate its size (`estimated_count()`) gives an estimate,
+shown as "about 120,000"; otherwise the page says "more than 10,000". Paging goes as far as the
+exact limit: past it, a narrower search or the CSV export reaches the rest.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.core.paginator import Paginator
+
+EXACT_COUNT_LIMIT = 10_000
+
+
+def rounded(number: int) -> int:
+    """An estimate to two significant digits: 883,412 becomes 880,000."""
+    if number < 100:
+        return number
+    scale = 10 ** (len(str(number)) - 2)
+    return round(number / scale) * scale
+
+
+@dataclass(frozen=True)
+class ResultSize:
+    """An exact count, or (exact=False) an estimate of a size known to exceed EXACT_COUNT_LIMIT."""
+
+    count: int
+    exact: bool = True
+
+    def __str__(self) -> str:
+        if self.exact:
+            return f"{self.count:,}"
+        if self.count > EXACT_COUNT_LIMIT:
+            return f"about {rounded(self.count):,}"
+        return f"more than {EXACT_COUNT_LIMIT:,}"
+
+
+def size_of(queryset) -> ResultSize:
+    exact = queryset.order_by().values("pk")[: EXACT_COUNT_LIMIT + 1].count()
+    if exact <= EXACT_COUNT_LIMIT:
+        return ResultSize(exact)
+    estimate = queryset.estimated_count() if hasattr(queryset, "estimated_count") else 0
+    return ResultSize(estimate, exact=False)
+
+
+class BoundedPaginator(Paginator):
+    """Page numbers over the first EXACT_COUNT_LIMIT results, whatever the size of the result set."""
+
+    reach = f"{EXACT_COUNT_LIMIT:,}"
+
+    @cached_property
+    def size(self) -> ResultSize:
+        return size_of(self.object_list)
+
+    @cached_property
+    def count(self) -> int:
+        return self.size.count if self.size.exact else EXACT_COUNT_LIMIT

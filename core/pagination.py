@@ -1,0 +1,41 @@
+"""Page numbers for the JSON API, with the same bounded counts as the pages (core.counting)."""
+
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from .counting import EXACT_COUNT_LIMIT, BoundedPaginator
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    """`count` is exact when `count_is_exact` is true, an estimate otherwise (or null without one).
+
+    Pages reach the first EXACT_COUNT_LIMIT results; past them the answer is a 404 that says so.
+    """
+
+    django_paginator_class = BoundedPaginator
+    invalid_page_message = (
+        f"There is no page “{{page_number}}”: pages reach the first {EXACT_COUNT_LIMIT:,} results. "
+        "Narrow the search (for example by date) to reach the others."
+    )
+
+    def get_paginated_response(self, data):
+        size = self.page.paginator.size
+        return Response(
+            {
+                "count": size.count if size.exact or size.count > EXACT_COUNT_LIMIT else None,
+                "count_is_exact": size.exact,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count"]["nullable"] = True
+        response["properties"]["count_is_exact"] = {
+            "type": "boolean",
+            "description": f"False beyond {EXACT_COUNT_LIMIT:,} results: `count` is then an estimate.",
+        }
+        response["required"].append("count_is_exact")
+        return response
