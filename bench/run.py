@@ -52,6 +52,7 @@ from people.models import NameVariant, Person  # noqa: E402
 from places.models import Place  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
+CSV_ROWS = 100_000
 WARM_UP = 3
 RESULTS = ROOT / "bench" / "results"
 DATASETTE = ROOT / ".venv-bench" / "bin" / "datasette"
@@ -105,11 +106,12 @@ def database_floor(client: Client, url: str) -> tuple[int, float | None, list[st
 
 
 def plan_warnings(node: dict) -> list[str]:
+    """Sequential scans of the incidents, and counts or groupings fed by more than 10,000 rows."""
     found = []
     if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") == "incidents_incident":
         found.append("sequential scan of incidents_incident")
-    if node.get("Node Type") == "Aggregate" and node.get("Actual Rows", 0) <= 1:
-        counted = sum(child.get("Actual Rows", 0) for child in node.get("Plans", []))
+    if node.get("Node Type") == "Aggregate":
+        counted = sum(child.get("Actual Rows", 0) * child.get("Actual Loops", 1) for child in node.get("Plans", []))
         if counted > 10_000:
             found.append(f"aggregate over {counted:,} rows")
     for child in node.get("Plans", []):
@@ -141,7 +143,20 @@ def pick_examples() -> dict:
     latin = named.filter(script="latin").first()
     cyrillic = named.filter(script="cyrillic").first()
     type_slug = public.values("incident_type__slug").annotate(n=Count("pk")).order_by("-n").first()
+    busy_organisation = (
+        Involvement.objects.public()
+        .filter(organisation__isnull=False)
+        .values("organisation__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    # The CSV export covers the newest CSV_ROWS incidents (or all of them in a smaller dataset).
+    newest = public.order_by("-period_start", "-pk").values_list("period_start", flat=True)
+    export_from = newest[CSV_ROWS - 1] if newest[CSV_ROWS - 1 : CSV_ROWS].exists() else None
     return {
+        "organisation": busy_organisation["organisation__slug"],
+        "export_query": f"?date_from={export_from.isoformat()}" if export_from else "",
         "large_region": large_region.slug,
         "small_region": small_region.slug,
         "provision": provision["provision__slug"],
@@ -206,9 +221,20 @@ def pages(example: dict) -> list[dict]:
             "admin": None,
             "datasette": None,
         },
+        {"name": "home", "url": "/", "admin": None, "datasette": None},
+        {"name": "people", "url": "/people/", "admin": None, "datasette": None},
+        {"name": "organisations", "url": "/organisations/", "admin": None, "datasette": None},
+        {"name": "charges", "url": "/charges/", "admin": None, "datasette": None},
+        {"name": "region_page", "url": f"/regions/{example['large_region']}/", "admin": None, "datasette": None},
         {"name": "incident_detail", "url": f"/incidents/{example['incident']}/", "admin": None, "datasette": None},
         {"name": "person_detail", "url": f"/people/{example['person']}/", "admin": None, "datasette": None},
         {"name": "provision_detail", "url": f"/charges/{example['provision']}/", "admin": None, "datasette": None},
+        {
+            "name": "organisation_detail",
+            "url": f"/organisations/{example['organisation']}/",
+            "admin": None,
+            "datasette": None,
+        },
         {"name": "api_filtered", "url": f"/api/incidents/?type={example['type']}", "admin": None, "datasette": None},
     ]
 
@@ -297,12 +323,16 @@ def datasette_times(specs: list[dict], path: Path) -> tuple[dict[str, float], fl
         server.wait()
 
 
-def csv_export(size: int) -> dict:
-    """Export about 100,000 rows in a fresh process, to read its peak memory honestly."""
+def csv_export(query: str) -> dict:
+    """Export the newest 100,000 incidents in a fresh process, to read its peak memory honestly.
+
+    The first byte is timed to the first row of data, not to the header line.
+    """
     script = (
         "import resource, sys, time; sys.argv=['x']; import bench.run as b;"
         "from django.test import Client; c=Client(); t=time.perf_counter();"
-        "r=c.get('/incidents/export.csv'); it=iter(r.streaming_content); first=next(it);"
+        f"r=c.get('/incidents/export.csv{query}'); it=iter(r.streaming_content); first=next(it)\n"
+        "while first.count(b'\\n') < 2: first += next(it)\n"
         "fb=(time.perf_counter()-t)*1000; rows=first.count(b'\\n')\n"
         "for chunk in it: rows+=chunk.count(b'\\n')\n"
         "total=time.perf_counter()-t;"
@@ -316,6 +346,55 @@ def csv_export(size: int) -> dict:
         "first_byte_ms": round(float(first_byte), 2),
         "total_s": round(float(total), 2),
     }
+
+
+def server_settings() -> dict:
+    if connection.vendor != "postgresql":
+        return {}
+    names = ["shared_buffers", "work_mem", "effective_cache_size", "random_page_cost", "jit"]
+    with connection.cursor() as cursor:
+        settings = {}
+        for name in names:
+            cursor.execute(f"SHOW {name}")
+            settings[name] = cursor.fetchone()[0]
+    return settings
+
+
+def write_scaling() -> None:
+    """bench/results/scaling.md: each page's p50 and p95 at every size measured, and the growth."""
+    reports = sorted(
+        (json.loads(path.read_text()) for path in RESULTS.glob("*.json") if path.stem.isdigit()),
+        key=lambda report: report["size"],
+    )
+    if len(reports) < 2:
+        return
+    sizes = [report["size"] for report in reports]
+    header = " | ".join(f"{size:,} p50 / p95" for size in sizes)
+    lines = [
+        "# How the pages scale",
+        "",
+        f"p50 / p95 in ms from bench/results/<SIZE>.json; growth is p95 at {sizes[-1]:,} over p95 at {sizes[0]:,}.",
+        "",
+        f"| page | {header} | growth |",
+        "| --- |" + " ---: |" * (len(sizes) + 1),
+    ]
+    by_size = [{page["name"]: page for page in report["pages"]} for report in reports]
+    for name in by_size[-1]:
+        cells = []
+        for pages in by_size:
+            page = pages.get(name)
+            cells.append(f"{page['p50_ms']} / {page['p95_ms']}" if page else "–")
+        first, last = by_size[0].get(name), by_size[-1][name]
+        growth = f"{last['p95_ms'] / first['p95_ms']:.2f}×" if first else "–"
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {growth} |")
+    exports = " · ".join(
+        f"{report['size']:,}: {export['rows']:,} rows, first row {export['first_byte_ms']} ms,"
+        f" {export['peak_rss_mb']} MB"
+        for report in reports
+        for export in [report["csv_export"]]
+    )
+    lines += ["", f"CSV export — {exports}."]
+    (RESULTS / "scaling.md").write_text("\n".join(lines) + "\n")
 
 
 def database_name() -> str:
@@ -335,6 +414,10 @@ def write_results(size: int, report: dict) -> None:
         f"Server-side times through Django's test client, {RUNS} runs after {WARM_UP} warm-up runs. "
         f"HTTP floor (a trivial view served the same way): {floor} ms. "
         f"Datasette over loopback HTTP; its own floor: {report.get('datasette_floor_ms')} ms.",
+        "",
+        "Server settings: "
+        + (", ".join(f"{name} {value}" for name, value in report.get("server_settings", {}).items()) or "defaults")
+        + ".",
         "",
         "| page | p50 ms | p95 ms | max ms | queries | DB floor ms | p50 / (DB + HTTP floor) "
         "| admin p50 ms | page/admin | Datasette p50 ms | page/Datasette | plan warnings |",
@@ -367,11 +450,12 @@ def write_results(size: int, report: dict) -> None:
     export = report["csv_export"]
     lines += [
         "",
-        f"CSV export: {export['rows']:,} rows, first byte after {export['first_byte_ms']} ms, "
+        f"CSV export ({export['url']}): {export['rows']:,} rows, first row after {export['first_byte_ms']} ms, "
         f"{export['total_s']} s in all, peak memory of the exporting process {export['peak_rss_mb']} MB.",
     ]
     (RESULTS / f"{size}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
+    write_scaling()
 
 
 def main() -> None:
@@ -424,10 +508,11 @@ def main() -> None:
     report = {
         "size": size,
         "database": database_name(),
+        "server_settings": server_settings(),
         "http_floor_ms": http_floor,
         "datasette_floor_ms": datasette_floor,
         "pages": results,
-        "csv_export": csv_export(size),
+        "csv_export": {"url": f"/incidents/export.csv{example['export_query']}", **csv_export(example["export_query"])},
     }
     write_results(size, report)
 

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.core.paginator import InvalidPage
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.views.generic import ListView
 
 from .counting import EXACT_COUNT_LIMIT, BoundedPaginator
@@ -89,3 +90,32 @@ class FilteredListView(ListView):
         context = super().get_context_data(filterset=self.get_filterset(), **kwargs)
         context["page_problem"] = self.page_problem  # set while paginating, inside super()
         return context
+
+
+class PagedListMixin:
+    """For a record's page holding one long list (a person's incidents, a provision's cases).
+
+    Pages go newer to older without a total: counting every incident of the busiest person
+    would cost more than showing a page of them. Offsets stay within EXACT_COUNT_LIMIT rows.
+    """
+
+    per_page = settings.INCIDENTS_PER_PAGE
+
+    def paged(self, rows) -> dict:
+        number = self.request.GET.get("page") or "1"
+        last_page = EXACT_COUNT_LIMIT // self.per_page
+        if not number.isdigit() or not 1 <= int(number) <= last_page:
+            raise Http404(f"There is no page “{number}” of this list; pages run from 1 to {last_page}.")
+        number = int(number)
+        start = (number - 1) * self.per_page
+        items = list(rows[start : start + self.per_page + 1])
+        if number > 1 and not items:
+            raise Http404(f"There is no page “{number}” of this list.")
+        return {
+            "items": items[: self.per_page],
+            "pager": {
+                "number": number,
+                "newer": number - 1 or None,
+                "older": number + 1 if len(items) > self.per_page else None,
+            },
+        }

@@ -38,7 +38,7 @@ def csv_rows(incidents, absolute_url: Callable[[str], str]) -> Iterator[str]:
     writer = csv.writer(EchoBuffer())
     yield writer.writerow(CSV_HEADER)
     for incident in incidents.iterator(chunk_size=500):
-        involvements = incident.involvements.all()
+        involvements, charges = incident.public_actor_rows()
         yield writer.writerow(
             [
                 incident.public_id,
@@ -56,7 +56,7 @@ def csv_rows(incidents, absolute_url: Callable[[str], str]) -> Iterator[str]:
                     spreadsheet_safe(
                         f"{charge.public_person_name}: {charge.provision.reference} ({charge.get_status_display()})"
                     )
-                    for charge in incident.charges.all()
+                    for charge in charges
                 ),
                 spreadsheet_safe(incident.summary),
             ]

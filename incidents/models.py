@@ -5,7 +5,7 @@ import string
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import connection, models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +32,19 @@ class IncidentType(SluggedRecord):
         return self.name
 
 
-PUBLIC = Q(status="verified", confidential=False)
+PUBLIC_FIELDS = {"status": "verified", "confidential": False}
+PUBLIC = Q(**PUBLIC_FIELDS)
+
+
+def of_public_incident(relation: str = "incident") -> Q:
+    """The same rule for rows that belong to an incident (involvements, charges, evidence).
+
+    Written as a join on the incident rather than `incident__in=Incident.objects.public()`:
+    a subquery over every public incident costs a scan of them; a join reads only the
+    incidents of the rows at hand.
+    """
+    return Q(**{f"{relation}__{field}": value for field, value in PUBLIC_FIELDS.items()})
+
 
 # One incident in SAMPLE_SHARE falls in the estimation sample (bucket 0). Counts beyond
 # core.counting.EXACT_COUNT_LIMIT are estimated from the sample, so a count never reads
@@ -65,10 +77,15 @@ class IncidentQuerySet(models.QuerySet):
         return self.filter(status=Incident.Status.SUBMITTED).order_by("submitted_at", "pk")
 
     def matching(self, query: str) -> "IncidentQuerySet":
-        """Incidents whose search text holds every word of the query, typed in any spelling or script."""
+        """Incidents whose search text has, for every word of the query, a word starting with it.
+
+        Typed in any spelling or script: both sides are normalised, and every word of the search
+        text follows a space (`compose_search_text`), so " word" finds the beginning of a word.
+        On PostgreSQL a trigram index serves the pattern; elsewhere it reads the table.
+        """
         matches = self
         for word in search_words(query):
-            matches = matches.filter(search_text__contains=word)
+            matches = matches.filter(search_text__contains=f" {word}")
         return matches
 
     def refresh_search_text(self) -> None:
@@ -111,24 +128,34 @@ def store_search_texts(texts: list[tuple[int, str]]) -> None:
         )
 
 
+def in_a_public_case(person) -> Q:
+    """Whether the person (an OuterRef) has a public involvement or a public charge."""
+    return Q(Exists(Involvement.objects.public().filter(person=person))) | Q(
+        Exists(Charge.objects.public().filter(person=person))
+    )
+
+
 def people_in_public_cases():
     """The people the public may find and read about: named, and part of a public case or a relative
     of someone who is.
 
     A person entered for a case that is still a draft or under review gets no public page, list
     entry or search match until a verifier publishes a case they take part in.
+
+    Each condition is a correlated EXISTS, checked person by person through indexes, so a page
+    of people or one person's page reads a few rows, not every involvement.
     """
-    in_cases = Person.objects.filter(
-        Q(pk__in=Involvement.objects.public().values("person")) | Q(pk__in=Charge.objects.public().values("person"))
-    )
-    relatives = Q(pk__in=Relationship.objects.filter(relative__in=in_cases).values("person")) | Q(
-        pk__in=Relationship.objects.filter(person__in=in_cases).values("relative")
-    )
-    return Person.objects.publicly_named().filter(Q(pk__in=in_cases) | relatives)
+    relative_in_a_case = Q(
+        Exists(Relationship.objects.filter(Q(person=OuterRef("pk")) & in_a_public_case(OuterRef("relative"))))
+    ) | Q(Exists(Relationship.objects.filter(Q(relative=OuterRef("pk")) & in_a_public_case(OuterRef("person")))))
+    return Person.objects.publicly_named().filter(in_a_public_case(OuterRef("pk")) | relative_in_a_case)
 
 
 def compose_search_text(title: str, summary: str, names: list[str]) -> str:
-    return " ".join(part for part in [normalise_name(title), normalise_name(summary), *names] if part)
+    """Every word with a space before it, the first one too: a search for " word" then matches
+    exactly the words that begin with it."""
+    words = " ".join(part for part in [normalise_name(title), normalise_name(summary), *names] if part)
+    return f" {words}" if words else ""
 
 
 def public_actor_names(incident_ids: list[int]) -> dict[int, list[str]]:
@@ -316,7 +343,12 @@ class Incident(SluggedRecord):
             models.Index(
                 fields=["incident_type", "-period_start", "-id"], name="incident_public_type", condition=PUBLIC
             ),
-            models.Index(fields=["sample_bucket", "period_start"], name="incident_public_sample", condition=PUBLIC),
+            # Holds every column the facets count, so counting the sample never reads the table.
+            models.Index(
+                fields=["sample_bucket", "period_start", "period_end", "place", "incident_type", "id"],
+                name="incident_public_sample_facets",
+                condition=PUBLIC,
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -411,7 +443,7 @@ class Incident(SluggedRecord):
         """
         appearances = [
             (row.person_id, row.person.name, row.person.consent_to_publish)
-            for rows in self._public_rows_with_people()
+            for rows in self.public_actor_rows()
             for row in sorted(rows, key=lambda row: row.pk)
             if row.person_id
         ]
@@ -427,11 +459,10 @@ class Incident(SluggedRecord):
                 pseudonyms += 1
         return names
 
-    def _public_rows_with_people(self):
+    def public_actor_rows(self):
         """This incident's public involvements and charges, from a prefetch when a list made one."""
-        prefetched = getattr(self, "_prefetched_objects_cache", {})
-        if "involvements" in prefetched and "charges" in prefetched:
-            return prefetched["involvements"], prefetched["charges"]
+        if hasattr(self, "public_involvements") and hasattr(self, "public_charges"):
+            return self.public_involvements, self.public_charges
         return (
             Involvement.objects.public().filter(incident=self).select_related("person"),
             Charge.objects.public().filter(incident=self).select_related("person"),
@@ -465,7 +496,7 @@ class InvolvementQuerySet(models.QuerySet):
     def public(self):
         # Only rows of public incidents: drafts and private corrections have involvements too.
         return (
-            self.filter(incident__in=Incident.objects.public(), confidential=False)
+            self.filter(of_public_incident(), confidential=False)
             .exclude(person__confidential=True)
             .exclude(organisation__confidential=True)
         )
@@ -631,6 +662,9 @@ class LegalProvision(SluggedRecord):
     def __str__(self):
         return f"{self.reference}: {self.title_en}"
 
+    def get_absolute_url(self):
+        return reverse("incidents:provision", kwargs={"slug": self.slug})
+
     @property
     def reference(self) -> str:
         code = f"{self.code} ({self.edition})" if self.edition else self.code
@@ -640,7 +674,7 @@ class LegalProvision(SluggedRecord):
 
 class ChargeQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(incident__in=Incident.objects.public(), person__confidential=False)
+        return self.filter(of_public_incident(), person__confidential=False)
 
 
 class Charge(PublicRecord):
@@ -715,7 +749,7 @@ def evidence_upload_to(instance: "Evidence", filename: str) -> str:
 
 class EvidenceQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(incident__in=Incident.objects.public(), confidential=False)
+        return self.filter(of_public_incident(), confidential=False)
 
 
 class Evidence(PublicRecord):

@@ -68,8 +68,8 @@ class IncidentSerializer(serializers.HyperlinkedModelSerializer):
     type = IncidentTypeSerializer(source="incident_type")
     place = PlaceSummarySerializer(allow_null=True)
     date = serializers.CharField(source="date_display", help_text="The dating as the sources give it.")
-    involvements = InvolvementSerializer(many=True)
-    charges = ChargeSerializer(many=True)
+    involvements = InvolvementSerializer(many=True, source="public_involvements")
+    charges = ChargeSerializer(many=True, source="public_charges")
 
     class Meta:
         model = Incident

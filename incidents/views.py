@@ -1,12 +1,12 @@
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView
 
 from core.counting import BoundedPaginator, size_of
-from core.views import FilteredListView, filter_errors, query_without
+from core.views import FilteredListView, PagedListMixin, filter_errors, query_without
 from organisations.models import Organisation
 from people.models import Person
 from places.models import Place
@@ -26,8 +26,16 @@ def public_incidents():
 def with_public_actors_and_charges(incidents):
     """Incidents with their public involvements and charges, fetched once for a whole list."""
     return incidents.prefetch_related(
-        Prefetch("involvements", queryset=Involvement.objects.public().select_related("person", "organisation")),
-        Prefetch("charges", queryset=Charge.objects.public().select_related("person", "provision__jurisdiction")),
+        Prefetch(
+            "involvements",
+            queryset=Involvement.objects.public().select_related("person", "organisation"),
+            to_attr="public_involvements",
+        ),
+        Prefetch(
+            "charges",
+            queryset=Charge.objects.public().select_related("person", "provision__jurisdiction"),
+            to_attr="public_charges",
+        ),
     )
 
 
@@ -134,12 +142,14 @@ class IncidentDetailView(DetailView):
                 queryset=Involvement.objects.public()
                 .select_related("person", "organisation")
                 .prefetch_related(public_citations()),
+                to_attr="public_involvements",
             ),
             Prefetch(
                 "charges",
                 queryset=Charge.objects.public()
                 .select_related("person", "provision__jurisdiction")
                 .prefetch_related(public_citations()),
+                to_attr="public_charges",
             ),
             Prefetch("evidence", queryset=Evidence.objects.public()),
         )
@@ -149,8 +159,8 @@ class IncidentDetailView(DetailView):
         sources = number_sources(
             [
                 *incident.citations.all(),
-                *(c for i in incident.involvements.all() for c in i.citations.all()),
-                *(c for charge in incident.charges.all() for c in charge.citations.all()),
+                *(c for i in incident.public_involvements for c in i.citations.all()),
+                *(c for charge in incident.public_charges for c in charge.citations.all()),
             ]
         )
         claims: dict[str, list[Citation]] = {}
@@ -200,7 +210,7 @@ class ProvisionListView(ListView):
         return LegalProvision.objects.select_related("jurisdiction").with_public_case_count()
 
 
-class ProvisionDetailView(DetailView):
+class ProvisionDetailView(PagedListMixin, DetailView):
     template_name = "incidents/provision_detail.html"
     context_object_name = "provision"
 
@@ -212,14 +222,16 @@ class ProvisionDetailView(DetailView):
         equivalents = list(provision.equivalents.select_related("jurisdiction"))
         cases = (
             Charge.objects.public()
-            .filter(provision__in=[provision, *equivalents])
             .select_related("person", "provision__jurisdiction", "incident__incident_type", "incident__place")
-            .order_by("-incident__period_start", "pk")
+            .order_by("-incident__period_start", "-incident_id", "pk")
         )
+        pages = self.paged(cases.filter(provision=provision))
+        equivalent_cases = cases.filter(provision__in=equivalents)
         return super().get_context_data(
             equivalents=equivalents,
-            cases=[case for case in cases if case.provision_id == provision.pk],
-            equivalent_cases=[case for case in cases if case.provision_id != provision.pk],
+            cases=pages["items"],
+            pager=pages["pager"],
+            equivalent_cases=list(equivalent_cases[: self.per_page + 1]),
             **kwargs,
         )
 
@@ -242,11 +254,26 @@ class RegionDetailView(ListView):
         return context
 
 
+BUSY_PERSON = 1000
+
+
 def public_incidents_of(*, person: Person | None = None, organisation: Organisation | None = None):
-    """Public incidents a person or organisation is publicly involved in (or, for a person, charged in)."""
+    """Public incidents a person or organisation is publicly involved in (or, for a person, charged in).
+
+    For a person, the query takes one of two equivalent shapes, after an index-only look at how
+    many rows they have. Most people have a few: collect their incidents (one union subquery),
+    then sort. Someone in thousands of incidents: walk the newest public incidents and keep
+    theirs until a page is full, instead of sorting thousands.
+    """
     if person is not None:
-        involved = Q(pk__in=Involvement.objects.public().filter(person=person).values("incident"))
-        involved |= Q(pk__in=Charge.objects.public().filter(person=person).values("incident"))
-    else:
-        involved = Q(pk__in=Involvement.objects.public().filter(organisation=organisation).values("incident"))
-    return public_incidents().filter(involved)
+        involved = Involvement.objects.public().filter(person=person)
+        charged = Charge.objects.public().filter(person=person)
+        if Involvement.objects.filter(person=person).order_by()[:BUSY_PERSON].count() < BUSY_PERSON:
+            theirs = involved.order_by().values("incident").union(charged.order_by().values("incident"))
+            return public_incidents().filter(pk__in=theirs)
+        return public_incidents().filter(
+            Exists(involved.filter(incident=OuterRef("pk"))) | Exists(charged.filter(incident=OuterRef("pk")))
+        )
+    return public_incidents().filter(
+        pk__in=Involvement.objects.public().filter(organisation=organisation).values("incident")
+    )

@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.views.generic import DetailView
 
-from core.views import FilteredListView
+from core.views import FilteredListView, PagedListMixin
 from incidents.models import people_in_public_cases
 from incidents.views import public_incidents_of
 
@@ -19,7 +19,7 @@ class OrganisationListView(FilteredListView):
         return Organisation.objects.public().select_related("parent", "area")
 
 
-class OrganisationDetailView(DetailView):
+class OrganisationDetailView(PagedListMixin, DetailView):
     template_name = "organisations/organisation_detail.html"
     context_object_name = "organisation"
 
@@ -40,6 +40,5 @@ class OrganisationDetailView(DetailView):
     def get_context_data(self, **kwargs):
         organisation = self.object
         parent = Organisation.objects.public().filter(pk=organisation.parent_id).first()
-        return super().get_context_data(
-            parent=parent, incidents=public_incidents_of(organisation=organisation), **kwargs
-        )
+        pages = self.paged(public_incidents_of(organisation=organisation))
+        return super().get_context_data(parent=parent, incidents=pages["items"], pager=pages["pager"], **kwargs)

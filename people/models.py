@@ -86,6 +86,7 @@ class Person(SluggedRecord):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name"]
+        indexes = [models.Index(fields=["name"], name="person_by_name")]  # the people list reads in this order
 
     def __str__(self):
         return self.name

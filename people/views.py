@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.views.generic import DetailView
 
-from core.views import FilteredListView
+from core.views import FilteredListView, PagedListMixin
 from incidents.models import Charge, people_in_public_cases
 from incidents.views import public_incidents_of
 from organisations.models import Membership, Organisation
@@ -22,7 +22,7 @@ class PersonListView(FilteredListView):
         return people_in_public_cases()
 
 
-class PersonDetailView(DetailView):
+class PersonDetailView(PagedListMixin, DetailView):
     """A person page exists only for people who may be named: its address is made from the name."""
 
     template_name = "people/person_detail.html"
@@ -49,11 +49,9 @@ class PersonDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         person = self.object
-        return super().get_context_data(
-            incidents=public_incidents_of(person=person),
-            charges=Charge.objects.public()
-            .filter(person=person)
-            .select_related("provision__jurisdiction", "incident")
-            .order_by("-incident__period_start"),
-            **kwargs,
+        charges = Charge.objects.public().filter(person=person).select_related("provision__jurisdiction")
+        incidents = public_incidents_of(person=person).prefetch_related(
+            Prefetch("charges", queryset=charges, to_attr="charges_of_person")
         )
+        pages = self.paged(incidents)
+        return super().get_context_data(incidents=pages["items"], pager=pages["pager"], **kwargs)

@@ -170,7 +170,7 @@ def test_every_claim_shows_its_sources_and_confidence(client, demo):
         ("/people/", 2),  # count, page
         ("/organisations/", 2),  # count, page
         ("/charges/", 1),  # provisions with their public case counts
-        ("/regions/kazakhstan/", 6),  # place, count, page, places inside (2), the place's ancestors
+        ("/regions/kazakhstan/", 7),  # place, sample estimate, count, page, places inside (2), ancestors
     ],
 )
 def test_list_pages_query_count_does_not_grow(client, demo, django_assert_num_queries, url, queries):
@@ -217,3 +217,47 @@ def test_every_person_linked_from_a_public_page_has_a_page(client, demo):
     assert "/people/ludmila-kozlovska/" not in linked  # the source's contact person, in no case
     for address in linked:
         assert client.get(address).status_code == 200, address
+
+
+@pytest.mark.parametrize(
+    ("page", "queries"),
+    [
+        ("person", 8),  # person, variants, memberships, relationships (2), how busy, page, charges beside it
+        ("organisation", 6),  # organisation, aliases, branches, members, parent, page
+        ("provision", 3),  # provision, equivalents, page (without equivalents, no query for their cases)
+    ],
+)
+def test_record_pages_hold_a_page_of_incidents_whatever_their_number(client, django_assert_num_queries, page, queries):
+    person = make_person("Busy Person", consent_to_publish=True)
+    organisation = make_organisation("Busy Union")
+    provision = make_provision("88")
+    for _ in range(30):
+        incident = make_incident()
+        involve(incident, person=person)
+        involve(incident, organisation=organisation)
+        Charge.objects.create(person=person, provision=provision, incident=incident, status="charged")
+    url = {"person": person, "organisation": organisation, "provision": provision}[page].get_absolute_url()
+    with django_assert_num_queries(queries):
+        first = client.get(url)
+    assert 'rel="next">Older' in first.content.decode()
+    rows = first.context["cases"] if page == "provision" else first.context["incidents"]
+    assert len(rows) == 25
+    second = client.get(url, {"page": "2"})
+    rows = second.context["cases"] if page == "provision" else second.context["incidents"]
+    assert len(rows) == 5
+    assert 'rel="next"' not in second.content.decode()
+    assert client.get(url, {"page": "3"}).status_code == 404
+    assert client.get(url, {"page": "x"}).status_code == 404
+
+
+def test_a_person_page_shows_each_charge_beside_its_incident(client):
+    person = make_person("Charged Person", consent_to_publish=True)
+    incident = make_incident(title="Arrest at the airport")
+    involve(incident, person=person)
+    Charge.objects.create(person=person, provision=make_provision("164"), incident=incident, status="charged")
+    other = make_incident(title="Unrelated search")
+    involve(other, person=person)
+    items = client.get(person.get_absolute_url()).content.decode().split('<li class="incident">')
+    charged = next(item for item in items if "Arrest at the airport" in item)
+    assert "Charged under" in charged and "Article 164" in charged
+    assert "Charged under" not in next(item for item in items if "Unrelated search" in item)

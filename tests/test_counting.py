@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.counting import ResultSize, rounded
+from core.counting import ResultSize, rounded, size_of
 from incidents.models import Incident, IncidentType
 
 from .factories import involve, make_incident, make_person
@@ -54,7 +54,12 @@ def test_beyond_the_limit_the_count_is_an_estimate_from_the_sample(client, small
     assert "About 200 verified incidents, newest first" in html
     assert "estimated from a sample of one incident in a hundred" in html
     arrests = response.context["facets"]["type"][0]
-    assert (arrests.label, arrests.count, arrests.exact, str(arrests)) == ("Arrest or detention", 200, False, "about 200")
+    assert (arrests.label, arrests.count, arrests.exact, str(arrests)) == (
+        "Arrest or detention",
+        200,
+        False,
+        "about 200",
+    )
     assert "(about 200)" in html
 
 
@@ -72,7 +77,7 @@ def test_the_estimate_counts_only_what_the_public_may_see(client, small_limit):
 
 def test_a_filtered_search_is_counted_the_same_way(client, small_limit):
     public_incidents(6, in_sample=3, incident_type=IncidentType.objects.get(slug="search"))
-    public_incidents(2, in_sample=2)
+    public_incidents(2, in_sample=0)
     html = client.get("/incidents/", {"type": "search"}).content.decode()
     assert "About 300 verified incidents" in html
     html = client.get("/incidents/", {"type": "arrest"}).content.decode()
@@ -94,7 +99,8 @@ def test_the_api_says_whether_its_count_is_exact(client, small_limit):
     assert (body["count"], body["count_is_exact"]) == (200, False)
     response = client.get("/api/incidents/", {"page": "2"})
     assert response.status_code == 404
-    assert "pages reach the first 5 results" in response.json()["detail"]
+    assert "pages reach the first" in response.json()["detail"]
+    assert "Narrow the search" in response.json()["detail"]
     body = client.get("/api/incidents/", {"q": "no such words"}).json()
     assert (body["count"], body["count_is_exact"]) == (0, True)
 
@@ -110,3 +116,13 @@ def test_without_an_estimate_a_large_list_says_more_than_the_limit(client, small
 def test_the_home_page_counts_the_same_way(client, small_limit):
     public_incidents(12, in_sample=2)
     assert "About 200 verified incidents" in client.get("/").content.decode()
+
+
+def test_an_estimate_far_above_the_limit_spares_the_exact_count(small_limit, django_assert_num_queries):
+    public_incidents(12, in_sample=2)
+    with django_assert_num_queries(1):
+        size = size_of(Incident.objects.public())
+    assert (size.count, size.exact) == (200, False)
+    public_incidents(1, in_sample=0)
+    with django_assert_num_queries(2):  # an estimate near the limit: the exact count decides
+        assert size_of(Incident.objects.public().filter(sample_bucket=1)).exact is False

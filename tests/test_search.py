@@ -187,9 +187,22 @@ class TestSearchTextFollowsEveryChange:
         assert self.found(client, "renamed") == [incident.slug]
 
 
-def test_the_trigram_index_exists_only_on_postgresql(db):
+def test_the_trigram_index_exists_only_on_postgresql_and_serves_the_search(db):
     from django.db import connection
 
     with connection.cursor() as cursor:
         indexes = connection.introspection.get_constraints(cursor, "incidents_incident")
     assert ("incidents_incident_search_text_trgm" in indexes) == (connection.vendor == "postgresql")
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+    assert "incidents_incident_search_text_trgm" in Incident.objects.matching("amirova").explain()
+
+
+def test_a_word_matches_the_beginning_of_words_not_their_middle(client, demo):
+    make_incident(title="Statement by Qozhakhmetov")
+    make_incident(title="Statement by Akhmetova")
+    found = Incident.objects.public().matching("Ахметов").values_list("title", flat=True)
+    assert list(found) == ["Statement by Akhmetova"]

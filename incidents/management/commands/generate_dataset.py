@@ -9,9 +9,12 @@ data. Being synthetic, it gets no change history: the history is for records peo
 
 import bisect
 import contextlib
+import dataclasses
 import datetime
 import functools
 import itertools
+import multiprocessing
+import os
 import random
 import time
 import uuid
@@ -19,7 +22,7 @@ from collections.abc import Sequence
 
 from anyascii import anyascii
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils.text import slugify
 
 from core.dates import period_of
@@ -142,15 +145,15 @@ CODES = [("Penal Code", "1997"), ("Penal Code", "2014"), ("Code of Administrativ
 CHUNK = 10_000
 
 
-def zipf_chooser(items: Sequence, rng: random.Random, exponent: float = 1.1):
-    """A function picking items with weights 1/rank^exponent: a few common, a long tail."""
-    cumulative = list(itertools.accumulate(1 / (rank**exponent) for rank in range(1, len(items) + 1)))
-    total = cumulative[-1]
+class ZipfChooser:
+    """Picks items with weights 1/rank^exponent: a few common, a long tail."""
 
-    def choose():
-        return items[bisect.bisect_left(cumulative, rng.random() * total)]
+    def __init__(self, items: Sequence, exponent: float = 1.1):
+        self.items = items
+        self.cumulative = list(itertools.accumulate(1 / (rank**exponent) for rank in range(1, len(items) + 1)))
 
-    return choose
+    def __call__(self, rng: random.Random):
+        return self.items[bisect.bisect_left(self.cumulative, rng.random() * self.cumulative[-1])]
 
 
 @contextlib.contextmanager
@@ -159,9 +162,10 @@ def secondary_indexes_set_aside(models):
 
     Building an index once over a million rows is much faster than updating it a million times
     (the trigram index most of all). The definitions are read back from the database, so
-    whatever the migrations created is what gets rebuilt. Elsewhere, nothing changes.
+    whatever the migrations created is what gets rebuilt. Elsewhere, or inside a transaction
+    (a test's), nothing changes.
     """
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
         yield
         return
     tables = [model._meta.db_table for model in models]
@@ -180,6 +184,89 @@ def secondary_indexes_set_aside(models):
         with connection.cursor() as cursor:
             for _name, definition in indexes:
                 cursor.execute(definition)
+
+
+FIRST_DAY = datetime.date(2000, 1, 1).toordinal()
+LAST_DAY = datetime.date(2025, 12, 31).toordinal()
+
+
+@dataclasses.dataclass(frozen=True)
+class IncidentPlan:
+    """What every chunk of incidents draws from; a chunk's own randomness comes from the seed and its start."""
+
+    seed: int
+    prefix: str
+    count: int
+    types: ZipfChooser
+    places: ZipfChooser
+    provisions: ZipfChooser
+    victims: ZipfChooser
+    people: list[int]
+    organisations: list[int]
+
+    def load_chunk(self, start: int) -> int:
+        rng = random.Random(f"{self.seed}-{start}")
+        with transaction.atomic():
+            incidents = Incident.objects.bulk_create(
+                [self.incident(rng, number) for number in range(start, min(start + CHUNK, self.count))]
+            )
+            involvements, charges = [], []
+            for incident in incidents:
+                self.actors(rng, incident, involvements, charges)
+            Involvement.objects.bulk_create(involvements)
+            Charge.objects.bulk_create(charges)
+            # Bulk inserts send no signals: build the search column the way every save does.
+            Incident.objects.filter(pk__in=[incident.pk for incident in incidents]).refresh_search_text()
+        return len(incidents)
+
+    def incident(self, rng: random.Random, number: int) -> Incident:
+        incident_type = self.types(rng)
+        place = self.places(rng)
+        precision = rng.choices(["day", "month", "year"], weights=[80, 15, 5])[0]
+        first, last = period_of(datetime.date.fromordinal(rng.randint(FIRST_DAY, LAST_DAY)), precision)
+        words = " ".join(rng.choices(SUMMARY_WORDS, k=12))
+        roll = rng.random()
+        return Incident(
+            public_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+            slug=f"{self.prefix}{number}",
+            title=f"{incident_type.name} in {place.name}",
+            summary=f"Report {number}: {words}.",
+            incident_type=incident_type,
+            start_date=first,
+            start_precision=precision,
+            period_start=first,
+            period_end=last,
+            place=place,
+            status=Incident.Status.DRAFT if roll < 0.10 else Incident.Status.VERIFIED,
+            confidential=0.10 <= roll < 0.12,
+            sample_bucket=rng.randrange(SAMPLE_SHARE),
+        )
+
+    def actors(self, rng: random.Random, incident: Incident, involvements: list, charges: list) -> None:
+        victim = self.victims(rng)
+        involvements.append(Involvement(incident=incident, role="victim", person_id=victim))
+        if rng.random() < 0.5:
+            perpetrator = {"organisation_id": rng.choice(self.organisations)}
+        else:
+            perpetrator = {"unidentified_actor": "Unidentified officers"}
+        involvements.append(Involvement(incident=incident, role="perpetrator", **perpetrator))
+        involvements.append(Involvement(incident=incident, role="witness", person_id=rng.choice(self.people)))
+        if rng.random() < 0.3:
+            status = rng.choice(Charge.Status.values)
+            months = rng.randint(6, 120) if status == Charge.Status.CONVICTED else None
+            charges.append(
+                Charge(
+                    public_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                    person_id=victim,
+                    provision=self.provisions(rng),
+                    incident=incident,
+                    date=incident.start_date,
+                    date_precision=incident.start_precision,
+                    status=status,
+                    sentence_months=months,
+                    sentence=f"{months} months" if months else "",
+                )
+            )
 
 
 # A few hundred first names and surnames make every person's name: spell each combination once.
@@ -205,6 +292,8 @@ class Command(BaseCommand):
         if Incident.objects.filter(slug__startswith=prefix).exists():
             raise CommandError(f"A dataset with seed {seed} is already loaded; use another --seed or a fresh database.")
         self.rng = random.Random(seed)
+        self.seed = seed
+        self.count = incidents
         self.prefix = prefix
         started = time.monotonic()
         ensure_iso_places(Place)
@@ -222,7 +311,6 @@ class Command(BaseCommand):
             self.report(f"{len(organisations):,} organisations", started)
         with secondary_indexes_set_aside([Incident, Involvement, Charge]):
             self.make_incidents(incidents, places, provisions, people, organisations, started)
-            self.report(f"{incidents:,} incidents", started)
         self.report("indexes rebuilt", started)
 
     def report(self, what: str, started: float):
@@ -375,75 +463,35 @@ class Command(BaseCommand):
         return [organisation.pk for organisation in organisations]
 
     def make_incidents(self, count, places, provisions, people, organisations, started):
-        types = list(IncidentType.objects.order_by("pk"))
-        choose_type = zipf_chooser(types, self.rng)
-        choose_place = zipf_chooser(places, self.rng)
-        choose_provision = zipf_chooser(provisions, self.rng)
-        choose_victim = zipf_chooser(people, self.rng, exponent=0.8)
-        first_day = datetime.date(2000, 1, 1).toordinal()
-        last_day = datetime.date(2025, 12, 31).toordinal()
-        for start in range(0, count, CHUNK):
-            batch = []
-            for number in range(start, min(start + CHUNK, count)):
-                incident_type = choose_type()
-                place = choose_place()
-                precision = self.rng.choices(["day", "month", "year"], weights=[80, 15, 5])[0]
-                first, last = period_of(datetime.date.fromordinal(self.rng.randint(first_day, last_day)), precision)
-                words = " ".join(self.rng.choices(SUMMARY_WORDS, k=12))
-                roll = self.rng.random()
-                batch.append(
-                    Incident(
-                        public_id=self.new_uuid(),
-                        slug=f"{self.prefix}{number}",
-                        title=f"{incident_type.name} in {place.name}",
-                        summary=f"Report {number}: {words}.",
-                        incident_type=incident_type,
-                        start_date=first,
-                        start_precision=precision,
-                        period_start=first,
-                        period_end=last,
-                        place=place,
-                        status=Incident.Status.DRAFT if roll < 0.10 else Incident.Status.VERIFIED,
-                        confidential=0.10 <= roll < 0.12,
-                        sample_bucket=self.rng.randrange(SAMPLE_SHARE),
-                    )
-                )
-            incidents = Incident.objects.bulk_create(batch, batch_size=CHUNK)
-            involvements, charges = [], []
-            for incident in incidents:
-                victim = choose_victim()
-                involvements.append(Involvement(incident=incident, role="victim", person_id=victim))
-                if self.rng.random() < 0.5:
-                    involvements.append(
-                        Involvement(
-                            incident=incident, role="perpetrator", organisation_id=self.rng.choice(organisations)
-                        )
-                    )
-                else:
-                    involvements.append(
-                        Involvement(incident=incident, role="perpetrator", unidentified_actor="Unidentified officers")
-                    )
-                involvements.append(Involvement(incident=incident, role="witness", person_id=self.rng.choice(people)))
-                if self.rng.random() < 0.3:
-                    status = self.rng.choice(Charge.Status.values)
-                    convicted = status == Charge.Status.CONVICTED
-                    months = self.rng.randint(6, 120) if convicted else None
-                    charges.append(
-                        Charge(
-                            public_id=self.new_uuid(),
-                            person_id=victim,
-                            provision=choose_provision(),
-                            incident=incident,
-                            date=incident.start_date,
-                            date_precision=incident.start_precision,
-                            status=status,
-                            sentence_months=months,
-                            sentence=f"{months} months" if convicted else "",
-                        )
-                    )
-            Involvement.objects.bulk_create(involvements, batch_size=CHUNK)
-            Charge.objects.bulk_create(charges, batch_size=CHUNK)
-            # Bulk inserts send no signals: build the search column the way every save does.
-            Incident.objects.filter(pk__in=[incident.pk for incident in incidents]).refresh_search_text()
-            if (start // CHUNK) % 10 == 0:
-                self.report(f"{start + len(incidents):,} incidents", started)
+        """Chunks of incidents, each from its own seeded generator, so they can load in parallel.
+
+        On PostgreSQL, outside a transaction, one process per core loads chunks; SQLite takes
+        one writer at a time, and a test's open transaction must see the rows, so there the
+        chunks load in this process. Either way a seed gives the same records.
+        """
+        plan = IncidentPlan(
+            seed=self.seed,
+            prefix=self.prefix,
+            count=count,
+            types=ZipfChooser(list(IncidentType.objects.order_by("pk"))),
+            places=ZipfChooser(places),
+            provisions=ZipfChooser(provisions),
+            victims=ZipfChooser(people, exponent=0.8),
+            people=people,
+            organisations=organisations,
+        )
+        starts = range(0, count, CHUNK)
+        workers = min(os.cpu_count() or 1, len(starts))
+        if connection.vendor != "postgresql" or connection.in_atomic_block or workers < 2:
+            self.follow(map(plan.load_chunk, starts), started)
+        else:
+            connections.close_all()  # each process opens its own connection
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                self.follow(pool.imap_unordered(plan.load_chunk, starts), started)
+
+    def follow(self, loaded_chunks, started: float):
+        done = 0
+        for number, chunk_size in enumerate(loaded_chunks, start=1):
+            done += chunk_size
+            if number % 10 == 0 or done == self.count:
+                self.report(f"{done:,} incidents", started)
