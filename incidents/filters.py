@@ -121,7 +121,7 @@ class IncidentFilter(django_filters.FilterSet):
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_region(self, queryset, name, value):
-        return queryset.filter(place__in=Place.objects.within(value))
+        return queryset.in_region(value)
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_charge(self, queryset, name, value):

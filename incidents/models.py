@@ -64,6 +64,15 @@ class IncidentQuerySet(models.QuerySet):
     def in_sample(self):
         return self.filter(sample_bucket=0)
 
+    def in_region(self, place) -> "IncidentQuerySet":
+        """Incidents in the place or anywhere inside it.
+
+        Read from the incident's copy of its place's path: the database's statistics on that
+        column know how many incidents a region holds, which a join through places hides (a
+        join led PostgreSQL to sort 170,000 incidents of a large region for one page).
+        """
+        return self.filter(place_path__startswith=place.path)
+
     def estimated_count(self) -> int:
         """How many incidents these are, from the sample: for result sets too large to count."""
         return self.in_sample().order_by().count() * SAMPLE_SHARE
@@ -240,6 +249,13 @@ class Incident(SluggedRecord):
         blank=True,
         related_name="incidents",
     )
+    place_path = models.CharField(
+        max_length=255,
+        editable=False,
+        db_index=True,
+        default="",
+        help_text=_("The place's path, kept here so that a region search reads the incidents' own index."),
+    )
     location_detail = models.CharField(
         _("exact location"),
         max_length=300,
@@ -325,7 +341,7 @@ class Incident(SluggedRecord):
 
     objects = IncidentQuerySet.as_manager()
     # Both are derived: the search text from other records, the bucket by chance.
-    history = HistoricalRecords(excluded_fields=["search_text", "sample_bucket"])
+    history = HistoricalRecords(excluded_fields=["search_text", "sample_bucket", "place_path"])
 
     class Meta:
         verbose_name = _("incident")
@@ -402,6 +418,7 @@ class Incident(SluggedRecord):
             self.period_end = datetime.date.max
         else:
             self.period_end = period_of(self.start_date, self.start_precision)[1]
+        self.place_path = self.place.path if self.place_id else ""
         names = public_actor_names([self.pk]).get(self.pk, []) if self.pk else []
         self.search_text = compose_search_text(self.title, self.summary, names)
         super().save(*args, **kwargs)

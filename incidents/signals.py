@@ -1,4 +1,4 @@
-"""Keep `Incident.search_text` in step with every record that feeds it.
+"""Keep `Incident.search_text` (and `Incident.place_path`) in step with every record that feeds it.
 
 People and organisations know nothing of incidents (they sit lower in the dependency order), so
 they cannot ask for the rebuild themselves; the incidents app listens to their saves and
@@ -7,11 +7,14 @@ rebuild, `IncidentQuerySet.refresh_search_text`. A bulk `QuerySet.update()` send
 after one, run `manage.py refresh_search_text`.
 """
 
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from organisations.models import Organisation, OrganisationAlias
 from people.models import NameVariant, Person
+from places.models import Place
+from places.signals import place_moved
 
 from .models import Incident, Involvement
 
@@ -53,3 +56,12 @@ def organisation_changed(sender, instance: Organisation, raw: bool = False, **kw
 def alias_changed(sender, instance: OrganisationAlias, raw: bool = False, **kwargs):
     if not raw:
         refresh_incidents_of(organisation_id=instance.organisation_id)
+
+
+@receiver(place_moved, dispatch_uid="place_path_of_incidents")
+def place_moved_with_its_contents(sender, place: Place, **kwargs):
+    """A place moved in the hierarchy moves everything inside it: incidents keep a copy of the path
+    (`Incident.place_path`) for region searches, so rewrite the copies that no longer match."""
+    Incident.objects.filter(place__path__startswith=place.path).exclude(place_path=F("place__path")).update(
+        place_path=Subquery(Place.objects.filter(pk=OuterRef("place_id")).values("path")[:1])
+    )

@@ -246,7 +246,7 @@ class RegionDetailView(ListView):
 
     def get_queryset(self):
         self.region = get_object_or_404(Place, slug=self.kwargs["slug"])
-        return public_incidents().filter(place__in=Place.objects.within(self.region))
+        return public_incidents().in_region(self.region)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(region=self.region, trail=self.region.ancestors(), **kwargs)

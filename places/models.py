@@ -7,6 +7,8 @@ from simple_history.models import HistoricalRecords
 
 from core.models import SluggedRecord
 
+from .signals import place_moved
+
 
 class PlaceQuerySet(models.QuerySet):
     def within(self, place: "Place") -> "PlaceQuerySet":
@@ -89,6 +91,8 @@ class Place(SluggedRecord):
                     path=Concat(Value(path), Substr("path", len(old_path) + 1))
                 )
             self.path = path
+            if old_path:
+                place_moved.send(sender=Place, place=self)
 
     def ancestors(self) -> list["Place"]:
         """From the country down to this place, in one query."""

@@ -46,6 +46,19 @@ def test_region_includes_every_place_inside_it(client, demo):
     assert found_everywhere(client, {"region": "aktau-airport"}) == [ARREST]
 
 
+def test_a_place_moved_to_another_region_is_found_under_its_new_region(client, demo):
+    town = Place.objects.create(name="Moving Town", kind="city", parent=Place.objects.get(slug=MANGISTAU))
+    incident = make_incident(title="Arrest in a moving town", place=town)
+    assert incident.slug in found_everywhere(client, {"region": MANGISTAU})
+    town.parent = Place.objects.filter(parent__iso_code="KZ").exclude(slug=MANGISTAU).order_by("slug").first()
+    town.save()
+    assert incident.slug not in found_everywhere(client, {"region": MANGISTAU})
+    assert found_everywhere(client, {"region": town.parent.slug}) == [incident.slug]
+    incident.place = Place.objects.get(slug="zhanaozen")
+    incident.save()
+    assert incident.slug in found_everywhere(client, {"region": MANGISTAU})
+
+
 def test_charge_and_its_equivalents(client, demo):
     article_164, article_174 = "kz-penal-code-1997-article-164", "kz-penal-code-2014-article-174"
     assert found_everywhere(client, {"charge": article_164}) == [ARREST, SOKOLOVA]

@@ -237,6 +237,7 @@ class IncidentPlan:
             period_start=first,
             period_end=last,
             place=place,
+            place_path=place.path,
             status=Incident.Status.DRAFT if roll < 0.10 else Incident.Status.VERIFIED,
             confidential=0.10 <= roll < 0.12,
             sample_bucket=rng.randrange(SAMPLE_SHARE),
