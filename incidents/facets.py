@@ -64,7 +64,7 @@ def region_buckets(counted: Counted, region: Place | None, limit: int | None = N
     """One level below the current region (or the countries), each with what lies inside it."""
     depth = len(path_ids(region)) if region else 0
     counts: Counter[int] = Counter()
-    for path, count in counted.incidents.order_by().values_list("place__path").annotate(count=Count("pk")):
+    for path, count in counted.incidents.order_by().values_list("place_path").annotate(count=Count("pk")):
         ids = [part for part in (path or "").split("/") if part]
         if len(ids) > depth:
             counts[int(ids[depth])] += count

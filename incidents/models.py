@@ -361,7 +361,7 @@ class Incident(SluggedRecord):
             ),
             # Holds every column the facets count, so counting the sample never reads the table.
             models.Index(
-                fields=["sample_bucket", "period_start", "period_end", "place", "incident_type", "id"],
+                fields=["sample_bucket", "period_start", "period_end", "place_path", "incident_type", "id"],
                 name="incident_public_sample_facets",
                 condition=PUBLIC,
             ),
@@ -728,6 +728,8 @@ class Charge(PublicRecord):
         indexes = [
             models.Index(fields=["provision", "incident"], name="charge_provision_incident"),
             models.Index(fields=["person", "incident"], name="charge_person_incident"),
+            # The charge facet reads a sample's charges from the index alone.
+            models.Index(fields=["incident", "provision", "person"], name="charge_incident_provision"),
         ]
         constraints = [
             models.CheckConstraint(
