@@ -11,14 +11,15 @@ hierarchy; years are clipped to the current date range so that a year link never
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from core.counting import ResultSize, rounded
 from places.models import Place
 
-from .models import SAMPLE_SHARE, Charge, LegalProvision
+from .models import SAMPLE_SHARE, Charge, IncidentType, LegalProvision
 
 MAX_YEARS = 150
 FACET_LENGTH = 10
@@ -37,7 +38,7 @@ class Bucket:
         return f"{self.count:,}" if self.exact else f"about {rounded(self.count):,}"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Counted:
     """The incidents a facet counts, and what each of them stands for: 1, or SAMPLE_SHARE in a sample."""
 
@@ -46,6 +47,17 @@ class Counted:
 
     def bucket(self, label: str, count: int, **where) -> Bucket:
         return Bucket(label, count * self.scale, exact=self.scale == 1, **where)
+
+    @cached_property
+    def groups(self) -> list[tuple[str, int, int, int, int]]:
+        """(place path, type, first year, last year, how many): one query feeds the region, type and
+        year facets, so the search is evaluated once for the three of them."""
+        return list(
+            self.incidents.order_by()
+            .annotate(first_year=ExtractYear("period_start"), last_year=ExtractYear("period_end"))
+            .values_list("place_path", "incident_type", "first_year", "last_year")
+            .annotate(count=Count("pk"))
+        )
 
 
 def counted(incidents, size: ResultSize) -> Counted:
@@ -64,7 +76,7 @@ def region_buckets(counted: Counted, region: Place | None, limit: int | None = N
     """One level below the current region (or the countries), each with what lies inside it."""
     depth = len(path_ids(region)) if region else 0
     counts: Counter[int] = Counter()
-    for path, count in counted.incidents.order_by().values_list("place_path").annotate(count=Count("pk")):
+    for path, _type, _first, _last, count in counted.groups:
         ids = [part for part in (path or "").split("/") if part]
         if len(ids) > depth:
             counts[int(ids[depth])] += count
@@ -74,12 +86,12 @@ def region_buckets(counted: Counted, region: Place | None, limit: int | None = N
 
 
 def type_buckets(counted: Counted) -> list[Bucket]:
-    rows = (
-        counted.incidents.order_by()
-        .values_list("incident_type__slug", "incident_type__name")
-        .annotate(count=Count("pk"))
-    )
-    return top([counted.bucket(name, count, slug=slug) for slug, name, count in rows], FACET_LENGTH)
+    counts: Counter[int] = Counter()
+    for _path, type_id, _first, _last, count in counted.groups:
+        counts[type_id] += count
+    types = IncidentType.objects.in_bulk(list(counts))
+    buckets = [counted.bucket(types[pk].name, count, slug=types[pk].slug) for pk, count in counts.items()]
+    return top(buckets, FACET_LENGTH)
 
 
 def charge_buckets(counted: Counted) -> list[Bucket]:
@@ -107,9 +119,12 @@ def year_buckets(
     A count includes every result whose period overlaps the year (an ongoing strike counts in
     each year it lasts), so that following the link gives exactly that many results. Only years
     in which some result begins are listed, or an old ongoing case would list every year since.
+
+    Counting by years is exact even for a year clipped to the date range: every result already
+    overlaps the range, and for intervals on a line, a result that overlaps the year and the
+    range also overlaps their intersection.
     """
-    incidents = counted.incidents.order_by()
-    years = set(incidents.annotate(year=ExtractYear("period_start")).values_list("year", flat=True).distinct())
+    years = {first for _path, _type, first, _last, _count in counted.groups}
     if date_from:
         years = {year for year in years if year >= date_from.year} | {date_from.year}
     if date_to:
@@ -118,18 +133,15 @@ def year_buckets(
     for year in sorted(years, reverse=True)[:MAX_YEARS]:
         start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         ranges[year] = (max(start, date_from) if date_from else start, min(end, date_to) if date_to else end)
-    if not ranges:
-        return []
-    counts = incidents.aggregate(
-        **{
-            f"year_{year}": Count("pk", filter=Q(period_start__lte=end, period_end__gte=start))
-            for year, (start, end) in ranges.items()
-        }
-    )
+    counts: Counter[int] = Counter()
+    for _path, _type, first, last, count in counted.groups:
+        for year in ranges:
+            if first <= year <= last:
+                counts[year] += count
     return [
-        counted.bucket(str(year), counts[f"year_{year}"], date_from=start, date_to=end)
+        counted.bucket(str(year), counts[year], date_from=start, date_to=end)
         for year, (start, end) in ranges.items()
-        if counts[f"year_{year}"]
+        if counts[year]
     ]
 
 
