@@ -16,7 +16,7 @@ from core.text import search_words
 from organisations.models import Organisation
 from places.models import Place
 
-from .models import Charge, Incident, IncidentType, Involvement, LegalProvision, people_in_public_cases
+from .models import Charge, Incident, IncidentType, LegalProvision, people_in_public_cases
 
 QUERY_MAX_LENGTH = 200
 ISO_DATE = ["%Y-%m-%d"]
@@ -136,10 +136,8 @@ class IncidentFilter(django_filters.FilterSet):
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_person(self, queryset, name, value):
-        involved = Involvement.objects.public().filter(person=value).values("incident")
-        charged = Charge.objects.public().filter(person=value).values("incident")
-        return queryset.filter(Q(pk__in=involved) | Q(pk__in=charged))
+        return queryset.involving(person=value)
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_organisation(self, queryset, name, value):
-        return queryset.filter(pk__in=Involvement.objects.public().filter(organisation=value).values("incident"))
+        return queryset.involving(organisation=value)

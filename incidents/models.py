@@ -50,6 +50,7 @@ def of_public_incident(relation: str = "incident") -> Q:
 # core.counting.EXACT_COUNT_LIMIT are estimated from the sample, so a count never reads
 # more than about a hundredth of the table.
 SAMPLE_SHARE = 100
+BUSY_PERSON = 1000  # involvements from which a person's incidents are read newest first
 
 
 def draw_sample_bucket() -> int:
@@ -63,6 +64,25 @@ class IncidentQuerySet(models.QuerySet):
 
     def in_sample(self):
         return self.filter(sample_bucket=0)
+
+    def involving(self, *, person=None, organisation=None) -> "IncidentQuerySet":
+        """Incidents a person or organisation is publicly involved in (a person: or charged in).
+
+        The one rule for the person and organisation filters and their pages. For a person the
+        query takes one of two equivalent shapes, after an index-only look at how many rows they
+        have. Most people have a few: collect their incidents (one union subquery), then sort.
+        Someone in thousands: walk the newest incidents and keep theirs until a page is full.
+        """
+        if person is None:
+            return self.filter(pk__in=Involvement.objects.public().filter(organisation=organisation).values("incident"))
+        involved = Involvement.objects.public().filter(person=person)
+        charged = Charge.objects.public().filter(person=person)
+        if Involvement.objects.filter(person=person).order_by()[:BUSY_PERSON].count() < BUSY_PERSON:
+            theirs = involved.order_by().values("incident").union(charged.order_by().values("incident"))
+            return self.filter(pk__in=theirs)
+        return self.filter(
+            Exists(involved.filter(incident=OuterRef("pk"))) | Exists(charged.filter(incident=OuterRef("pk")))
+        )
 
     def in_region(self, place) -> "IncidentQuerySet":
         """Incidents in the place or anywhere inside it.

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -7,8 +7,6 @@ from django.views.generic import DetailView, ListView
 
 from core.counting import BoundedPaginator, size_of
 from core.views import FilteredListView, PagedListMixin, filter_errors, query_without
-from organisations.models import Organisation
-from people.models import Person
 from places.models import Place
 from sources.models import Citation
 
@@ -252,28 +250,3 @@ class RegionDetailView(ListView):
         context = super().get_context_data(region=self.region, trail=self.region.ancestors(), **kwargs)
         context["subregions"] = region_buckets(counted(self.object_list, context["paginator"].size), self.region)
         return context
-
-
-BUSY_PERSON = 1000
-
-
-def public_incidents_of(*, person: Person | None = None, organisation: Organisation | None = None):
-    """Public incidents a person or organisation is publicly involved in (or, for a person, charged in).
-
-    For a person, the query takes one of two equivalent shapes, after an index-only look at how
-    many rows they have. Most people have a few: collect their incidents (one union subquery),
-    then sort. Someone in thousands of incidents: walk the newest public incidents and keep
-    theirs until a page is full, instead of sorting thousands.
-    """
-    if person is not None:
-        involved = Involvement.objects.public().filter(person=person)
-        charged = Charge.objects.public().filter(person=person)
-        if Involvement.objects.filter(person=person).order_by()[:BUSY_PERSON].count() < BUSY_PERSON:
-            theirs = involved.order_by().values("incident").union(charged.order_by().values("incident"))
-            return public_incidents().filter(pk__in=theirs)
-        return public_incidents().filter(
-            Exists(involved.filter(incident=OuterRef("pk"))) | Exists(charged.filter(incident=OuterRef("pk")))
-        )
-    return public_incidents().filter(
-        pk__in=Involvement.objects.public().filter(organisation=organisation).values("incident")
-    )

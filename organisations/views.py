@@ -3,7 +3,7 @@ from django.views.generic import DetailView
 
 from core.views import FilteredListView, PagedListMixin
 from incidents.models import people_in_public_cases
-from incidents.views import public_incidents_of
+from incidents.views import public_incidents
 
 from .filters import OrganisationFilter
 from .models import Membership, Organisation
@@ -40,5 +40,5 @@ class OrganisationDetailView(PagedListMixin, DetailView):
     def get_context_data(self, **kwargs):
         organisation = self.object
         parent = Organisation.objects.public().filter(pk=organisation.parent_id).first()
-        pages = self.paged(public_incidents_of(organisation=organisation))
+        pages = self.paged(public_incidents().involving(organisation=organisation))
         return super().get_context_data(parent=parent, incidents=pages["items"], pager=pages["pager"], **kwargs)

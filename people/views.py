@@ -3,7 +3,7 @@ from django.views.generic import DetailView
 
 from core.views import FilteredListView, PagedListMixin
 from incidents.models import Charge, people_in_public_cases
-from incidents.views import public_incidents_of
+from incidents.views import public_incidents
 from organisations.models import Membership, Organisation
 
 from .filters import PersonFilter
@@ -50,8 +50,10 @@ class PersonDetailView(PagedListMixin, DetailView):
     def get_context_data(self, **kwargs):
         person = self.object
         charges = Charge.objects.public().filter(person=person).select_related("provision__jurisdiction")
-        incidents = public_incidents_of(person=person).prefetch_related(
-            Prefetch("charges", queryset=charges, to_attr="charges_of_person")
+        incidents = (
+            public_incidents()
+            .involving(person=person)
+            .prefetch_related(Prefetch("charges", queryset=charges, to_attr="charges_of_person"))
         )
         pages = self.paged(incidents)
         return super().get_context_data(incidents=pages["items"], pager=pages["pager"], **kwargs)
