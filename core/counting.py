@@ -37,14 +37,16 @@ class ResultSize:
         return f"more than {EXACT_COUNT_LIMIT:,}"
 
 
-def size_of(queryset) -> ResultSize:
+def size_of(queryset, estimate: int | None = None) -> ResultSize:
     """The estimate first, when the queryset has one: far above the limit it is the answer, and
-    the exact count, which would read 10,001 rows, is not taken.
+    the exact count, which would read 10,001 rows, is not taken. A caller that has already
+    read the sample passes its estimate.
 
     "Far above" is 1.5 times the limit. With a sample of one in a hundred, an estimate of 15,000
     for a result set of at most 10,000 would be five standard deviations off.
     """
-    estimate = queryset.estimated_count() if hasattr(queryset, "estimated_count") else 0
+    if estimate is None:
+        estimate = queryset.estimated_count() if hasattr(queryset, "estimated_count") else 0
     if estimate > 1.5 * EXACT_COUNT_LIMIT:
         return ResultSize(estimate, exact=False)
     exact = queryset.order_by().values("pk")[: EXACT_COUNT_LIMIT + 1].count()

@@ -93,13 +93,17 @@ class FilteredListView(ListView):
 
 
 class PagedListMixin:
-    """For a record's page holding one long list (a person's incidents, a provision's cases).
+    """For a long list shown without a total: a record's incidents or cases, newest first, or the
+    people and organisations from A to Z.
 
-    Pages go newer to older without a total: counting every incident of the busiest person
-    would cost more than showing a page of them. Offsets stay within EXACT_COUNT_LIMIT rows.
+    Counting every incident of the busiest person, or every person in a public case (each one
+    an index lookup), would cost more than showing a page of them. Offsets stay within
+    EXACT_COUNT_LIMIT rows.
     """
 
     per_page = settings.INCIDENTS_PER_PAGE
+    previous_label = "Newer"
+    next_label = "Older"
 
     def paged(self, rows) -> dict:
         number = self.request.GET.get("page") or "1"
@@ -114,8 +118,21 @@ class PagedListMixin:
         return {
             "items": items[: self.per_page],
             "pager": {
+                "previous_label": self.previous_label,
+                "next_label": self.next_label,
                 "number": number,
                 "newer": number - 1 or None,
                 "older": number + 1 if len(items) > self.per_page else None,
             },
         }
+
+
+class UncountedListMixin(PagedListMixin):
+    """A FilteredListView whose pages go from A to Z with Previous and Next, and no total."""
+
+    previous_label = "Previous"
+    next_label = "Next"
+
+    def get_context_data(self, **kwargs):
+        pages = self.paged(self.object_list)
+        return super().get_context_data(**{self.context_object_name: pages["items"]}, pager=pages["pager"], **kwargs)

@@ -10,7 +10,7 @@ from organisations.api import OrganisationViewSet
 from people.api import PersonViewSet
 
 from .filters import IncidentFilter
-from .models import LegalProvision
+from .models import LegalProvision, public_case_counts
 from .serializers import IncidentSerializer, ProvisionSerializer
 from .views import public_incidents, with_public_actors_and_charges
 
@@ -34,7 +34,10 @@ class ProvisionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return LegalProvision.objects.select_related("jurisdiction").with_public_case_count()
+        return LegalProvision.objects.select_related("jurisdiction")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "case_counts": public_case_counts()}
 
 
 router = routers.DefaultRouter()

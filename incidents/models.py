@@ -1,16 +1,18 @@
 import datetime
 import secrets
 import string
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.counting import rounded, size_of
 from core.dates import DatePrecision, format_date, format_time, period_of, truncate_to_precision
 from core.models import PublicRecord, SluggedRecord
 from core.text import normalise_name, search_words
@@ -57,6 +59,28 @@ def draw_sample_bucket() -> int:
     return secrets.randbelow(SAMPLE_SHARE)
 
 
+@contextmanager
+def reading_the_sample():
+    """Queries on the sample walk the sample's own index and test its rows one by one.
+
+    Otherwise PostgreSQL intersects the sample index with the trigram index of the search text,
+    and for a common word the trigram side alone is a bitmap of a quarter of the table: at a
+    million incidents, 70 ms to count the sample's matches for "laptop" against 15 ms for testing
+    the sample's 8,800 rows. Bitmap scans are off for these queries only, in a transaction
+    (or savepoint) that the setting does not outlive.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_bitmapscan'), set_config('enable_bitmapscan', 'off', true)")
+            previous = cursor.fetchone()[0]
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('enable_bitmapscan', %s, true)", [previous])
+
+
 class IncidentQuerySet(models.QuerySet):
     def public(self):
         """What the public may see. Every public page, export and API goes through this."""
@@ -80,9 +104,11 @@ class IncidentQuerySet(models.QuerySet):
         if Involvement.objects.filter(person=person).order_by()[:BUSY_PERSON].count() < BUSY_PERSON:
             theirs = involved.order_by().values("incident").union(charged.order_by().values("incident"))
             return self.filter(pk__in=theirs)
-        return self.filter(
-            Exists(involved.filter(incident=OuterRef("pk"))) | Exists(charged.filter(incident=OuterRef("pk")))
-        )
+        # The incidents walked are public already, so the rows' own rules suffice: leaving out a
+        # second join on the incident makes the busiest person's page three times faster.
+        involved = Involvement.objects.of_public_actors().filter(person=person, incident=OuterRef("pk"))
+        charged = Charge.objects.of_public_people().filter(person=person, incident=OuterRef("pk"))
+        return self.public().filter(Exists(involved) | Exists(charged))
 
     def in_region(self, place) -> "IncidentQuerySet":
         """Incidents in the place or anywhere inside it.
@@ -95,7 +121,8 @@ class IncidentQuerySet(models.QuerySet):
 
     def estimated_count(self) -> int:
         """How many incidents these are, from the sample: for result sets too large to count."""
-        return self.in_sample().order_by().count() * SAMPLE_SHARE
+        with reading_the_sample():
+            return self.in_sample().order_by().count() * SAMPLE_SHARE
 
     def publicly_retracted(self):
         """Incidents that were public and are withdrawn: their address answers with the reason (HTTP 410)."""
@@ -159,9 +186,17 @@ def store_search_texts(texts: list[tuple[int, str]]) -> None:
 
 def in_a_public_case(person) -> Q:
     """Whether the person (an OuterRef) has a public involvement or a public charge."""
-    return Q(Exists(Involvement.objects.public().filter(person=person))) | Q(
-        Exists(Charge.objects.public().filter(person=person))
+    return Q(Exists(Involvement.objects.public().filter(row_by_row("person", person)))) | Q(
+        Exists(Charge.objects.public().filter(row_by_row("person", person)))
     )
+
+
+def row_by_row(field: str, outer: OuterRef) -> Q:
+    """The field equal to the outer row's value, written as a range: PostgreSQL then checks each
+    outer row through the index. Given an equality it may first hash every matching row of the
+    table, not knowing that the outer query stops after a page: the third page of /people/
+    hashed all 260,000 public charges of a million incidents (740 ms instead of 20 ms)."""
+    return Q(**{f"{field}__gte": outer, f"{field}__lte": outer})
 
 
 def people_in_public_cases():
@@ -532,10 +567,12 @@ class ProtectedIncidentError(Exception):
 class InvolvementQuerySet(models.QuerySet):
     def public(self):
         # Only rows of public incidents: drafts and private corrections have involvements too.
+        return self.filter(of_public_incident()).of_public_actors()
+
+    def of_public_actors(self):
+        """The involvement's own part of the public rule, for a query whose incidents are already public."""
         return (
-            self.filter(of_public_incident(), confidential=False)
-            .exclude(person__confidential=True)
-            .exclude(organisation__confidential=True)
+            self.filter(confidential=False).exclude(person__confidential=True).exclude(organisation__confidential=True)
         )
 
 
@@ -651,11 +688,34 @@ class IncidentLink(models.Model):
         return self.from_incident.is_editable
 
 
+def public_case_counts() -> tuple[dict[int, int], bool]:
+    """The number of public charges under each provision (by id), and whether the counts are exact.
+
+    Up to EXACT_COUNT_LIMIT public charges in all, each is counted. Beyond, the counts are
+    estimated from the charges of the sample incidents: counting all 560,000 charges of a
+    million incidents took 1.3 s, their sample takes 20 ms.
+    """
+    in_sample = dict(
+        Charge.objects.public_within(Incident.objects.in_sample())
+        .values_list("provision")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    size = size_of(Charge.objects.public(), estimate=sum(in_sample.values()) * SAMPLE_SHARE)
+    if not size.exact:
+        return {provision: count * SAMPLE_SHARE for provision, count in in_sample.items()}, False
+    return dict(Charge.objects.public().values_list("provision").annotate(n=Count("pk")).order_by()), True
+
+
 class LegalProvisionQuerySet(models.QuerySet):
-    def with_public_case_count(self) -> "LegalProvisionQuerySet":
-        """Each provision with `case_count`, the number of public charges under it."""
-        public_cases = Count("charges", filter=Q(charges__in=Charge.objects.public()), distinct=True)
-        return self.annotate(case_count=public_cases).order_by(*LegalProvision._meta.ordering)
+    def with_public_case_counts(self) -> list["LegalProvision"]:
+        """The provisions, each with `case_count` (see `public_case_counts`) and `case_count_is_exact`."""
+        counts, exact = public_case_counts()
+        provisions = list(self)
+        for provision in provisions:
+            provision.case_count = counts.get(provision.pk, 0)
+            provision.case_count_is_exact = exact
+        return provisions
 
 
 class LegalProvision(SluggedRecord):
@@ -703,6 +763,15 @@ class LegalProvision(SluggedRecord):
         return reverse("incidents:provision", kwargs={"slug": self.slug})
 
     @property
+    def case_count_text(self) -> str:
+        """The `case_count` set by `with_public_case_counts()`, in words."""
+        if self.case_count_is_exact:
+            return f"{self.case_count:,} case{'' if self.case_count == 1 else 's'}"
+        if self.case_count:
+            return f"about {rounded(self.case_count):,} cases"
+        return "too few cases for the sample to estimate"
+
+    @property
     def reference(self) -> str:
         code = f"{self.code} ({self.edition})" if self.edition else self.code
         part = f", part {self.part}" if self.part else ""
@@ -711,7 +780,18 @@ class LegalProvision(SluggedRecord):
 
 class ChargeQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(of_public_incident(), person__confidential=False)
+        return self.filter(of_public_incident()).of_public_people()
+
+    def public_within(self, incidents):
+        """The public charges of some incidents (a search's results, for its charge facet).
+
+        The incidents pass the public rule inside the subquery, so the incident table is not
+        joined a second time: 18 ms instead of 26 ms over the sample of a million incidents.
+        """
+        return self.filter(incident__in=incidents.public().order_by().values("pk")).of_public_people()
+
+    def of_public_people(self):
+        return self.filter(person__confidential=False)
 
 
 class Charge(PublicRecord):

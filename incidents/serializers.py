@@ -47,10 +47,23 @@ class ProvisionSummarySerializer(serializers.ModelSerializer):
 
 class ProvisionSerializer(ProvisionSummarySerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:provision-detail", lookup_field="slug")
-    case_count = serializers.IntegerField(read_only=True, help_text="Public cases charged under this provision.")
+    case_count = serializers.SerializerMethodField(
+        help_text="Public charges under this provision; an estimate when case_count_is_exact is false."
+    )
+    case_count_is_exact = serializers.SerializerMethodField(
+        help_text="False beyond 10,000 public charges in all: the counts are then estimated from a sample."
+    )
 
     class Meta(ProvisionSummarySerializer.Meta):
-        fields = ["url", *ProvisionSummarySerializer.Meta.fields, "title_original", "case_count"]
+        fields = ["url", *ProvisionSummarySerializer.Meta.fields, "title_original", "case_count", "case_count_is_exact"]
+
+    def get_case_count(self, provision) -> int:
+        counts, _exact = self.context["case_counts"]
+        return counts.get(provision.pk, 0)
+
+    def get_case_count_is_exact(self, provision) -> bool:
+        _counts, exact = self.context["case_counts"]
+        return exact
 
 
 class ChargeSerializer(serializers.ModelSerializer):

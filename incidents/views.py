@@ -205,7 +205,7 @@ class ProvisionListView(ListView):
     context_object_name = "provisions"
 
     def get_queryset(self):
-        return LegalProvision.objects.select_related("jurisdiction").with_public_case_count()
+        return LegalProvision.objects.select_related("jurisdiction").with_public_case_counts()
 
 
 class ProvisionDetailView(PagedListMixin, DetailView):

@@ -68,6 +68,8 @@ class Organisation(SluggedRecord):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        # The organisations list reads in this order.
+        indexes = [models.Index(fields=["name"], name="organisation_by_name")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(parent=F("pk")),

@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.views.generic import DetailView
 
-from core.views import FilteredListView, PagedListMixin
+from core.views import FilteredListView, PagedListMixin, UncountedListMixin
 from incidents.models import people_in_public_cases
 from incidents.views import public_incidents
 
@@ -9,10 +9,10 @@ from .filters import OrganisationFilter
 from .models import Membership, Organisation
 
 
-class OrganisationListView(FilteredListView):
+class OrganisationListView(UncountedListMixin, FilteredListView):
     template_name = "organisations/organisation_list.html"
     context_object_name = "organisations"
-    paginate_by = 50
+    per_page = 50
     filterset_class = OrganisationFilter
 
     def get_base_queryset(self):

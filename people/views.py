@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.views.generic import DetailView
 
-from core.views import FilteredListView, PagedListMixin
+from core.views import FilteredListView, PagedListMixin, UncountedListMixin
 from incidents.models import Charge, people_in_public_cases
 from incidents.views import public_incidents
 from organisations.models import Membership, Organisation
@@ -10,12 +10,12 @@ from .filters import PersonFilter
 from .models import Person, Relationship
 
 
-class PersonListView(FilteredListView):
+class PersonListView(UncountedListMixin, FilteredListView):
     """Only people who consented to publication are listed or searchable by name."""
 
     template_name = "people/person_list.html"
     context_object_name = "people"
-    paginate_by = 50
+    per_page = 50
     filterset_class = PersonFilter
 
     def get_base_queryset(self):

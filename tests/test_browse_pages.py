@@ -36,7 +36,7 @@ def test_people_list_hides_people_who_may_not_be_named(client, demo):
     html = html_of(client, "/people/")
     assert "Ajzhangul Amirova" in html
     assert "Secret Person" not in html and "Private Person" not in html
-    assert client.get("/people/", {"q": "private"}).context["people"].count() == 0
+    assert client.get("/people/", {"q": "private"}).context["people"] == []
 
 
 def test_person_page_shows_variants_memberships_incidents_and_charges(client, demo):
@@ -167,13 +167,15 @@ def test_every_claim_shows_its_sources_and_confidence(client, demo):
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        ("/people/", 2),  # count, page
-        ("/organisations/", 2),  # count, page
-        ("/charges/", 1),  # provisions with their public case counts
+        ("/people/", 1),  # a page, without a total
+        ("/organisations/", 1),  # a page, without a total
+        ("/charges/", 4),  # counts in the sample, capped count of charges, exact counts, provisions
         ("/regions/kazakhstan/", 7),  # place, sample estimate, count, page, places inside (2), ancestors
     ],
 )
-def test_list_pages_query_count_does_not_grow(client, demo, django_assert_num_queries, url, queries):
+def test_list_pages_query_count_does_not_grow(client, demo, django_assert_num_queries, sample_read, url, queries):
+    if url.startswith("/regions/"):
+        queries += sample_read
     with django_assert_num_queries(queries):
         client.get(url)
     for number in range(60):

@@ -1,11 +1,14 @@
 """Counts on large result sets: exact up to a limit, then estimated from the sample and said so."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.counting import ResultSize, rounded, size_of
-from incidents.models import Incident, IncidentType
+from incidents.models import Charge, Incident, IncidentType, reading_the_sample
+from people.views import PersonListView
 
-from .factories import involve, make_incident, make_person
+from .factories import involve, make_incident, make_person, make_provision
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +113,18 @@ def test_without_an_estimate_a_large_list_says_more_than_the_limit(client, small
         involve(make_incident(), person=make_person(f"Listed person {number}", consent_to_publish=True))
     body = client.get("/api/people/").json()
     assert (body["count"], body["count_is_exact"]) == (None, False)
-    assert "More than 5 people" in client.get("/people/").content.decode()
+
+
+def test_the_people_list_goes_from_a_to_z_without_a_total(client, monkeypatch):
+    monkeypatch.setattr(PersonListView, "per_page", 2)
+    for name in ["Cyrus Tamerlanov", "Aliya Serikova", "Bolat Nurlanov"]:
+        involve(make_incident(), person=make_person(name, consent_to_publish=True))
+    first = client.get("/people/").content.decode()
+    assert first.index("Aliya Serikova") < first.index("Bolat Nurlanov") and "Cyrus Tamerlanov" not in first
+    assert 'rel="next">Next</a>' in first and 'rel="prev"' not in first
+    second = client.get("/people/?page=2").content.decode()
+    assert "Cyrus Tamerlanov" in second and 'rel="prev">Previous</a>' in second and 'rel="next"' not in second
+    assert client.get("/people/?page=3").status_code == 404
 
 
 def test_the_home_page_counts_the_same_way(client, small_limit):
@@ -118,11 +132,57 @@ def test_the_home_page_counts_the_same_way(client, small_limit):
     assert "About 200 verified incidents" in client.get("/").content.decode()
 
 
-def test_an_estimate_far_above_the_limit_spares_the_exact_count(small_limit, django_assert_num_queries):
+def counts_taken(captured) -> int:
+    """Counting queries only: on PostgreSQL the sample is read in a transaction of its own."""
+    return sum("COUNT(" in query["sql"] for query in captured.captured_queries)
+
+
+def test_an_estimate_far_above_the_limit_spares_the_exact_count(small_limit):
     public_incidents(12, in_sample=2)
-    with django_assert_num_queries(1):
+    with CaptureQueriesContext(connection) as captured:
         size = size_of(Incident.objects.public())
     assert (size.count, size.exact) == (200, False)
+    assert counts_taken(captured) == 1
     public_incidents(1, in_sample=0)
-    with django_assert_num_queries(2):  # an estimate near the limit: the exact count decides
+    with CaptureQueriesContext(connection) as captured:  # an estimate near the limit: the exact count decides
         assert size_of(Incident.objects.public().filter(sample_bucket=1)).exact is False
+    assert counts_taken(captured) == 2
+
+
+@pytest.mark.django_db
+def test_reading_the_sample_leaves_the_connection_as_it_was():
+    """Bitmap scans are off only inside the block, even within an outer transaction."""
+    with connection.cursor() as cursor:
+        setting = "SELECT current_setting('enable_bitmapscan')" if connection.vendor == "postgresql" else "SELECT 'on'"
+        with reading_the_sample():
+            cursor.execute(setting)
+            inside = cursor.fetchone()[0]
+        cursor.execute(setting)
+        after = cursor.fetchone()[0]
+    assert (inside, after) == (("off", "on") if connection.vendor == "postgresql" else ("on", "on"))
+
+
+def test_charge_counts_beyond_the_limit_are_estimated_from_the_sample(client, small_limit):
+    common, rare = make_provision("77"), make_provision("78")
+    for number, incident in enumerate(public_incidents(12, in_sample=2)):
+        Charge.objects.create(person=make_person(), provision=common, incident=incident, status="charged")
+        if number == 11:  # outside the sample
+            Charge.objects.create(person=make_person(), provision=rare, incident=incident, status="charged")
+    html = client.get("/charges/").content.decode()
+    assert "estimated from the charges in a sample" in html
+    assert "about 200 cases" in html and "too few cases for the sample to estimate" in html
+    provisions = {row["slug"]: row for row in client.get("/api/charges/").json()["results"]}
+    assert (provisions[common.slug]["case_count"], provisions[common.slug]["case_count_is_exact"]) == (200, False)
+
+
+def test_charge_counts_up_to_the_limit_are_exact(client, small_limit):
+    provision = make_provision("77")
+    for incident in public_incidents(3, in_sample=0):
+        Charge.objects.create(person=make_person(), provision=provision, incident=incident, status="charged")
+    Charge.objects.create(
+        person=make_person(), provision=provision, incident=make_incident(status="draft"), status="charged"
+    )
+    html = client.get("/charges/").content.decode()
+    assert "3 cases" in html and "estimated" not in html
+    row = next(row for row in client.get("/api/charges/").json()["results"] if row["slug"] == provision.slug)
+    assert (row["case_count"], row["case_count_is_exact"]) == (3, True)
