@@ -59,10 +59,11 @@ class BoundedPaginator(Paginator):
     """Page numbers over the first EXACT_COUNT_LIMIT results, whatever the size of the result set."""
 
     reach = f"{EXACT_COUNT_LIMIT:,}"
+    estimate: int | None = None  # set by a view that has read the sample already
 
     @cached_property
     def size(self) -> ResultSize:
-        return size_of(self.object_list)
+        return size_of(self.object_list, estimate=self.estimate)
 
     @cached_property
     def count(self) -> int:

@@ -13,10 +13,11 @@ from collections import Counter
 from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 
 from django.db import connections
-from django.db.models import Count
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, IntegerField
+from django.db.models.functions import Cast, ExtractYear
 
 from core.counting import ResultSize, rounded
 from places.models import Place
@@ -40,38 +41,76 @@ class Bucket:
         return f"{self.count:,}" if self.exact else f"about {rounded(self.count):,}"
 
 
+def incident_facet_rows(incidents):
+    """(place path, type, first year, last year) of each incident, the years as integers."""
+    return incidents.order_by().annotate(
+        first_year=Cast(ExtractYear("period_start"), IntegerField()),
+        last_year=Cast(ExtractYear("period_end"), IntegerField()),
+    )
+
+
+def fetch(query) -> list[tuple]:
+    """The rows of a values_list() query as plain tuples, without Django's per-value converters:
+    for thousands of small rows these cost more than the query itself."""
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(*query.query.sql_with_params())
+        return cursor.fetchall()
+
+
+class SampleOf:
+    """The sample incidents of a search, read once per page.
+
+    Their number estimates the size of the search, and their rows feed the region, type and year
+    facets: a costly filter (a common word: 15 ms over the sample of a million incidents) is
+    evaluated on the sample twice instead of three times. The charge facet evaluates it again:
+    narrowing the charges to the sample's ids instead, as a list of 8,800 ids, took 125 ms.
+    """
+
+    def __init__(self, incidents):
+        self.incidents = incidents
+
+    @cached_property
+    def rows(self) -> list[tuple[str, int, int, int]]:
+        query = incident_facet_rows(self.incidents.in_sample()).values_list(
+            "place_path", "incident_type", "first_year", "last_year"
+        )
+        with reading_the_sample():
+            return fetch(query)
+
+    @property
+    def estimate(self) -> int:
+        return len(self.rows) * SAMPLE_SHARE
+
+
 @dataclass
 class Counted:
     """The incidents a facet counts, and what each of them stands for: 1, or SAMPLE_SHARE in a sample."""
 
     incidents: object
     scale: int = 1
+    sample: SampleOf | None = None
 
     def bucket(self, label: str, count: int, **where) -> Bucket:
         return Bucket(label, count * self.scale, exact=self.scale == 1, **where)
 
     @cached_property
     def tallies(self) -> "Tallies":
-        """One grouped query feeds the region, type and year facets, so the search is evaluated
-        once for the three of them.
-
-        The rows (thousands of small groups for a large result set) are read with a plain cursor
-        and summed at once: Django's per-value converters cost more than the query itself.
-        """
-        grouped = (
-            self.incidents.order_by()
-            .annotate(first_year=ExtractYear("period_start"), last_year=ExtractYear("period_end"))
+        """The counts behind the region, type and year facets, from one query (or from the sample
+        rows already read), so the search is evaluated once for the three of them."""
+        if self.sample is not None:
+            rows = self.sample.rows
+            by_path, by_type, by_years = (Counter(map(itemgetter(*columns), rows)) for columns in ([0], [1], [2, 3]))
+            return Tallies(by_path, by_type, by_years)
+        groups = fetch(
+            incident_facet_rows(self.incidents)
             .values_list("place_path", "incident_type", "first_year", "last_year")
             .annotate(count=Count("pk"))
         )
-        with connections[grouped.db].cursor() as cursor:
-            cursor.execute(*grouped.query.sql_with_params())
-            rows = cursor.fetchall()
         tallies = Tallies(Counter(), Counter(), Counter())
-        for path, type_id, first_year, last_year, count in rows:
+        for path, type_id, first_year, last_year, count in groups:
             tallies.by_path[path or ""] += count
             tallies.by_type[type_id] += count
-            tallies.by_years[int(first_year), int(last_year)] += count
+            tallies.by_years[first_year, last_year] += count
         return tallies
 
 
@@ -82,8 +121,8 @@ class Tallies:
     by_years: Counter[tuple[int, int]]
 
 
-def counted(incidents, size: ResultSize) -> Counted:
-    return Counted(incidents) if size.exact else Counted(incidents.in_sample(), SAMPLE_SHARE)
+def counted(incidents, size: ResultSize, sample: SampleOf | None = None) -> Counted:
+    return Counted(incidents) if size.exact else Counted(incidents.in_sample(), SAMPLE_SHARE, sample)
 
 
 def top(buckets: list[Bucket], limit: int | None) -> list[Bucket]:
@@ -165,9 +204,9 @@ def year_buckets(
     ]
 
 
-def facets_for(incidents, cleaned: dict, size: ResultSize) -> dict[str, list[Bucket]]:
+def facets_for(incidents, cleaned: dict, size: ResultSize, sample: SampleOf | None = None) -> dict[str, list[Bucket]]:
     """The four facets of a valid search; `cleaned` is the FilterSet form's cleaned data."""
-    scope = counted(incidents, size)
+    scope = counted(incidents, size, sample)
     with reading_the_sample() if scope.scale != 1 else nullcontext():
         return {
             "region": region_buckets(scope, cleaned.get("region"), FACET_LENGTH),

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import connection, models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -192,11 +193,14 @@ def in_a_public_case(person) -> Q:
 
 
 def row_by_row(field: str, outer: OuterRef) -> Q:
-    """The field equal to the outer row's value, written as a range: PostgreSQL then checks each
-    outer row through the index. Given an equality it may first hash every matching row of the
-    table, not knowing that the outer query stops after a page: the third page of /people/
-    hashed all 260,000 public charges of a million incidents (740 ms instead of 20 ms)."""
-    return Q(**{f"{field}__gte": outer, f"{field}__lte": outer})
+    """The field equal to the outer row's value, checked for each outer row through an index.
+
+    Given the equality alone, PostgreSQL may hash every matching row of the table first, not
+    knowing that the outer query stops after a page: the third page of /people/ hashed all
+    260,000 public charges of a million incidents (580 ms instead of 2 ms). A condition on the
+    outer row that is always true ("its key is not null") rules that plan out.
+    """
+    return Q(**{field: outer}) & Q(IsNull(outer, False))
 
 
 def people_in_public_cases():

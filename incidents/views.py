@@ -11,7 +11,7 @@ from places.models import Place
 from sources.models import Citation
 
 from .export import csv_rows
-from .facets import counted, facets_for, region_buckets, type_buckets
+from .facets import SampleOf, counted, facets_for, region_buckets, type_buckets
 from .filters import IncidentFilter
 from .models import Charge, Evidence, Incident, IncidentLink, IncidentType, Involvement, LegalProvision
 
@@ -73,13 +73,19 @@ class IncidentListView(FilteredListView):
             **kwargs,
         }
 
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        self.sample = SampleOf(queryset)
+        paginator.estimate = self.sample.estimate
+        return paginator
+
     def get_context_data(self, **kwargs):
         filterset = self.get_filterset()
         cleaned = filterset.form.cleaned_data
         context = super().get_context_data(
             active=active_filters(cleaned, self.request.GET), incident_types=IncidentType.objects.all(), **kwargs
         )
-        context["facets"] = facets_for(filterset.qs, cleaned, context["paginator"].size)
+        context["facets"] = facets_for(filterset.qs, cleaned, context["paginator"].size, self.sample)
         return context
 
 
