@@ -405,6 +405,22 @@ def write_scaling() -> None:
     (RESULTS / "scaling.md").write_text("\n".join(lines) + "\n")
 
 
+def cpu_probe() -> float:
+    """Milliseconds for a fixed piece of pure Python work, median of five.
+
+    On a shared virtual machine the same work can take twice as long from one hour to the next;
+    this figure, taken before and after the pages, tells runs made at different speeds apart.
+    """
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for number in range(1_000_000):
+            total += number * number
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)
+
+
 def database_name() -> str:
     if connection.vendor == "postgresql":
         version = connection.pg_version
@@ -426,6 +442,10 @@ def write_results(size: int, report: dict) -> None:
         "Server settings: "
         + (", ".join(f"{name} {value}" for name, value in report.get("server_settings", {}).items()) or "defaults")
         + ".",
+        "",
+        f"Machine speed (`cpu_probe()`, a fixed piece of Python work; lower is faster): "
+        f"{report.get('cpu_probe_ms', {}).get('before')} ms before the pages, "
+        f"{report.get('cpu_probe_ms', {}).get('after')} ms after.",
         "",
         "| page | p50 ms | p95 ms | max ms | queries | DB floor ms | p50 / (DB + HTTP floor) "
         "| admin p50 ms | page/admin | Datasette p50 ms | page/Datasette | plan warnings |",
@@ -484,6 +504,7 @@ def main() -> None:
     )
     admin_client.force_login(admin_user)
     specs = pages(example)
+    probe_before = cpu_probe()
     with override_settings(ROOT_URLCONF="bench.urls"):
         http_floor = measure(client, "/bench-floor/")["p50_ms"]
         results = []
@@ -507,6 +528,7 @@ def main() -> None:
                 }
             )
             print(f"{spec['name']:>18}: p50 {timing['p50_ms']} ms, p95 {timing['p95_ms']} ms, {queries} queries")
+    probe_after = cpu_probe()
     with tempfile.TemporaryDirectory() as folder:
         flat = Path(folder) / "vigil.db"
         flatten_for_datasette(flat)
@@ -517,6 +539,7 @@ def main() -> None:
         "size": size,
         "database": database_name(),
         "server_settings": server_settings(),
+        "cpu_probe_ms": {"before": probe_before, "after": probe_after},
         "http_floor_ms": http_floor,
         "datasette_floor_ms": datasette_floor,
         "pages": results,
