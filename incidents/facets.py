@@ -154,8 +154,9 @@ def type_buckets(counted: Counted) -> list[Bucket]:
 
 
 def charge_buckets(counted: Counted) -> list[Bucket]:
+    charges = Charge.objects.public_within(counted.incidents)
     rows = (
-        Charge.objects.public_within(counted.incidents)
+        (charges if counted.scale == 1 else charges.in_sample())
         .order_by()
         .values_list("provision")
         .annotate(count=Count("incident", distinct=True))

@@ -724,12 +724,8 @@ def public_case_counts() -> tuple[dict[int, int], bool]:
     estimated from the charges of the sample incidents: counting all 560,000 charges of a
     million incidents took 1.3 s, their sample takes 20 ms.
     """
-    in_sample = dict(
-        Charge.objects.public_within(Incident.objects.in_sample())
-        .values_list("provision")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    sample = Charge.objects.public_within(Incident.objects.in_sample()).in_sample()
+    in_sample = dict(sample.values_list("provision").annotate(n=Count("pk")).order_by())
     size = size_of(Charge.objects.public(), estimate=sum(in_sample.values()) * SAMPLE_SHARE)
     if not size.exact:
         return {provision: count * SAMPLE_SHARE for provision, count in in_sample.items()}, False
@@ -822,6 +818,10 @@ class ChargeQuerySet(models.QuerySet):
     def of_public_people(self):
         return self.filter(person__confidential=False)
 
+    def in_sample(self):
+        """The charges of the sample incidents (see `Charge.sample_bucket`)."""
+        return self.filter(sample_bucket=0)
+
 
 class Charge(PublicRecord):
     class Status(models.TextChoices):
@@ -845,10 +845,14 @@ class Charge(PublicRecord):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     sentence = models.CharField(_("sentence"), max_length=300, blank=True, help_text=_("As pronounced."))
     sentence_months = models.PositiveIntegerField(_("sentence length in months"), null=True, blank=True)
+    # The incident's sample bucket, copied on save: the charges of the estimation sample then
+    # have an index of their own (`charge_sample`), so the charge facet of a large search reads
+    # about 3,000 charges instead of probing the charges of 8,800 sample incidents one by one.
+    sample_bucket = models.PositiveSmallIntegerField(default=1, editable=False)
     citations = GenericRelation("sources.Citation")
 
     objects = ChargeQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["sample_bucket"])
 
     class Meta:
         verbose_name = _("charge")
@@ -857,8 +861,11 @@ class Charge(PublicRecord):
         indexes = [
             models.Index(fields=["provision", "incident"], name="charge_provision_incident"),
             models.Index(fields=["person", "incident"], name="charge_person_incident"),
-            # The charge facet reads a sample's charges from the index alone.
+            # The charge facet reads a search's charges from the index alone.
             models.Index(fields=["incident", "provision", "person"], name="charge_incident_provision"),
+            models.Index(
+                fields=["incident", "provision", "person"], name="charge_sample", condition=Q(sample_bucket=0)
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -874,6 +881,7 @@ class Charge(PublicRecord):
     def save(self, *args, **kwargs):
         if self.date:
             self.date = truncate_to_precision(self.date, self.date_precision)
+        self.sample_bucket = self.incident.sample_bucket
         super().save(*args, **kwargs)
 
     @property

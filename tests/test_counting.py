@@ -23,10 +23,12 @@ def small_limit(monkeypatch):
 
 
 def public_incidents(count: int, in_sample: int, **fields) -> list[Incident]:
-    incidents = [make_incident(**fields) for _ in range(count)]
-    Incident.objects.filter(pk__in=[incident.pk for incident in incidents]).update(sample_bucket=1)
-    Incident.objects.filter(pk__in=[incident.pk for incident in incidents[:in_sample]]).update(sample_bucket=0)
-    return incidents
+    """`count` new public incidents, the first `in_sample` of them in the sample, read back from
+    the database so that rows created for them (charges) copy their sample bucket."""
+    ids = [make_incident(**fields).pk for _ in range(count)]
+    Incident.objects.filter(pk__in=ids).update(sample_bucket=1)
+    Incident.objects.filter(pk__in=ids[:in_sample]).update(sample_bucket=0)
+    return list(Incident.objects.filter(pk__in=ids).order_by("sample_bucket", "pk"))
 
 
 @pytest.mark.parametrize(
@@ -186,3 +188,14 @@ def test_charge_counts_up_to_the_limit_are_exact(client, small_limit):
     assert "3 cases" in html and "estimated" not in html
     row = next(row for row in client.get("/api/charges/").json()["results"] if row["slug"] == provision.slug)
     assert (row["case_count"], row["case_count_is_exact"]) == (3, True)
+
+
+def test_the_charge_facet_of_a_large_search_counts_the_charges_of_the_sample(client, small_limit):
+    common, rare = make_provision("77"), make_provision("78")
+    for number, incident in enumerate(public_incidents(12, in_sample=2)):
+        charge = Charge.objects.create(person=make_person(), provision=common, incident=incident, status="charged")
+        assert charge.sample_bucket == incident.sample_bucket
+        if number == 11:  # outside the sample
+            Charge.objects.create(person=make_person(), provision=rare, incident=incident, status="charged")
+    facet = {bucket.slug: str(bucket) for bucket in client.get("/incidents/").context["facets"]["charge"]}
+    assert facet == {common.slug: "about 200"}

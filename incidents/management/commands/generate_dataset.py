@@ -266,6 +266,7 @@ class IncidentPlan:
                     status=status,
                     sentence_months=months,
                     sentence=f"{months} months" if months else "",
+                    sample_bucket=incident.sample_bucket,
                 )
             )
 
