@@ -50,13 +50,27 @@ class HomeView(ListView):
 
     def get_context_data(self, **kwargs):
         public = Incident.objects.public()
-        size = size_of(public)
+        sample = SampleOf(public)
+        size = size_of(public, estimate=sample.estimate)
         return super().get_context_data(
-            incident_count=size, incident_types=type_buckets(counted(public, size)), **kwargs
+            incident_count=size, incident_types=type_buckets(counted(public, size, sample)), **kwargs
         )
 
 
-class IncidentListView(FilteredListView):
+class SampledListMixin:
+    """A list of incidents whose sample is read once: for the size the paginator shows (the
+    estimate) and, in a large result set, for the facets (`counted(..., self.sample)`)."""
+
+    paginator_class = BoundedPaginator
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        self.sample = SampleOf(queryset)
+        paginator.estimate = self.sample.estimate
+        return paginator
+
+
+class IncidentListView(SampledListMixin, FilteredListView):
     template_name = "incidents/incident_list.html"
     context_object_name = "incidents"
     paginate_by = settings.INCIDENTS_PER_PAGE
@@ -72,12 +86,6 @@ class IncidentListView(FilteredListView):
             "active": active_filters(valid, self.request.GET),
             **kwargs,
         }
-
-    def get_paginator(self, queryset, *args, **kwargs):
-        paginator = super().get_paginator(queryset, *args, **kwargs)
-        self.sample = SampleOf(queryset)
-        paginator.estimate = self.sample.estimate
-        return paginator
 
     def get_context_data(self, **kwargs):
         filterset = self.get_filterset()
@@ -240,13 +248,12 @@ class ProvisionDetailView(PagedListMixin, DetailView):
         )
 
 
-class RegionDetailView(ListView):
+class RegionDetailView(SampledListMixin, ListView):
     """A place, what lies inside it, and every public incident there."""
 
     template_name = "incidents/region_detail.html"
     context_object_name = "incidents"
     paginate_by = settings.INCIDENTS_PER_PAGE
-    paginator_class = BoundedPaginator
 
     def get_queryset(self):
         self.region = get_object_or_404(Place, slug=self.kwargs["slug"])
@@ -254,5 +261,6 @@ class RegionDetailView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(region=self.region, trail=self.region.ancestors(), **kwargs)
-        context["subregions"] = region_buckets(counted(self.object_list, context["paginator"].size), self.region)
+        scope = counted(self.object_list, context["paginator"].size, self.sample)
+        context["subregions"] = region_buckets(scope, self.region)
         return context
