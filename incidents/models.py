@@ -1,12 +1,11 @@
 import datetime
 import secrets
 import string
-from contextlib import contextmanager
 from functools import cache
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.lookups import IsNull
 from django.urls import reverse
@@ -61,28 +60,6 @@ def draw_sample_bucket() -> int:
     return secrets.randbelow(SAMPLE_SHARE)
 
 
-@contextmanager
-def reading_the_sample():
-    """Queries on the sample walk the sample's own index and test its rows one by one.
-
-    Otherwise PostgreSQL intersects the sample index with the trigram index of the search text,
-    and for a common word the trigram side alone is a bitmap of a quarter of the table: at a
-    million incidents, 70 ms to count the sample's matches for "laptop" against 15 ms for testing
-    the sample's 8,800 rows. Bitmap scans are off for these queries only, in a transaction
-    (or savepoint) that the setting does not outlive.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT current_setting('enable_bitmapscan'), set_config('enable_bitmapscan', 'off', true)")
-            previous = cursor.fetchone()[0]
-        yield
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('enable_bitmapscan', %s, true)", [previous])
-
-
 class IncidentQuerySet(models.QuerySet):
     def public(self):
         """What the public may see. Every public page, export and API goes through this."""
@@ -122,8 +99,7 @@ class IncidentQuerySet(models.QuerySet):
 
     def estimated_count(self) -> int:
         """How many incidents these are, from the sample: for result sets too large to count."""
-        with reading_the_sample():
-            return self.in_sample().order_by().count() * SAMPLE_SHARE
+        return self.in_sample().order_by().count() * SAMPLE_SHARE
 
     def publicly_retracted(self):
         """Incidents that were public and are withdrawn: their address answers with the reason (HTTP 410)."""
@@ -430,6 +406,14 @@ class Incident(SluggedRecord):
             models.Index(
                 fields=["sample_bucket", "period_start", "period_end", "place_path", "incident_type", "id"],
                 name="incident_public_sample_facets",
+                condition=PUBLIC,
+            ),
+            # A type within a region is one range of this index, so counting such a search up to
+            # the exact limit reads only its own rows (10,001 rows: 58 ms by date, 10 ms here).
+            models.Index(
+                fields=["incident_type", "place_path", "period_start", "period_end"],
+                opclasses=["", "varchar_pattern_ops", "", ""],
+                name="incident_public_type_region",
                 condition=PUBLIC,
             ),
         ]

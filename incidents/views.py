@@ -50,7 +50,7 @@ class HomeView(ListView):
 
     def get_context_data(self, **kwargs):
         public = Incident.objects.public()
-        sample = SampleOf(public)
+        sample = SampleOf(public.in_sample())
         size = size_of(public, estimate=sample.estimate)
         return super().get_context_data(
             incident_count=size, incident_types=type_buckets(counted(public, size, sample)), **kwargs
@@ -65,9 +65,12 @@ class SampledListMixin:
 
     def get_paginator(self, queryset, *args, **kwargs):
         paginator = super().get_paginator(queryset, *args, **kwargs)
-        self.sample = SampleOf(queryset)
+        self.sample = SampleOf(self.in_sample(queryset))
         paginator.estimate = self.sample.estimate
         return paginator
+
+    def in_sample(self, queryset):
+        return queryset.in_sample()
 
 
 class IncidentListView(SampledListMixin, FilteredListView):
@@ -78,6 +81,9 @@ class IncidentListView(SampledListMixin, FilteredListView):
 
     def get_base_queryset(self):
         return public_incidents()
+
+    def in_sample(self, queryset):
+        return self.get_filterset().sample
 
     def get_invalid_context_data(self, **kwargs):
         valid = self.get_filterset().form.cleaned_data

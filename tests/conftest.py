@@ -3,7 +3,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -15,13 +14,6 @@ def skip_or_fail(reason: str):
     if IN_CI:
         pytest.fail(f"{reason} (CI must install it)", pytrace=False)
     pytest.skip(reason)
-
-
-@pytest.fixture
-def sample_read():
-    """Statements added to a page each time it reads the estimation sample on PostgreSQL: a
-    savepoint, bitmap scans off, back on, and the release (incidents.models.reading_the_sample)."""
-    return 4 if connection.vendor == "postgresql" else 0
 
 
 @pytest.fixture

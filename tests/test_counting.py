@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.counting import ResultSize, rounded, size_of
-from incidents.models import Charge, Incident, IncidentType, reading_the_sample
+from incidents.models import Charge, Incident, IncidentType
 from people.views import PersonListView
 
 from .factories import involve, make_incident, make_person, make_provision
@@ -151,19 +151,6 @@ def test_an_estimate_far_above_the_limit_spares_the_exact_count(small_limit):
     assert counts_taken(captured) == 2
 
 
-@pytest.mark.django_db
-def test_reading_the_sample_leaves_the_connection_as_it_was():
-    """Bitmap scans are off only inside the block, even within an outer transaction."""
-    with connection.cursor() as cursor:
-        setting = "SELECT current_setting('enable_bitmapscan')" if connection.vendor == "postgresql" else "SELECT 'on'"
-        with reading_the_sample():
-            cursor.execute(setting)
-            inside = cursor.fetchone()[0]
-        cursor.execute(setting)
-        after = cursor.fetchone()[0]
-    assert (inside, after) == (("off", "on") if connection.vendor == "postgresql" else ("on", "on"))
-
-
 def test_charge_counts_beyond_the_limit_are_estimated_from_the_sample(client, small_limit):
     common, rare = make_provision("77"), make_provision("78")
     for number, incident in enumerate(public_incidents(12, in_sample=2)):
@@ -199,3 +186,14 @@ def test_the_charge_facet_of_a_large_search_counts_the_charges_of_the_sample(cli
             Charge.objects.create(person=make_person(), provision=rare, incident=incident, status="charged")
     facet = {bucket.slug: str(bucket) for bucket in client.get("/incidents/").context["facets"]["charge"]}
     assert facet == {common.slug: "about 200"}
+
+
+def test_a_charge_search_beyond_the_limit_is_estimated_from_the_charges_of_the_sample(client, small_limit):
+    provision = make_provision("77")
+    incidents = public_incidents(40, in_sample=4)
+    for incident in incidents[:3] + incidents[10:]:
+        Charge.objects.create(person=make_person(), provision=provision, incident=incident, status="charged")
+    hidden_person = make_person(confidential=True)
+    Charge.objects.create(person=hidden_person, provision=provision, incident=incidents[3], status="charged")
+    html = client.get(f"/incidents/?charge={provision.slug}").content.decode()
+    assert "About 300 verified incidents" in html
