@@ -799,7 +799,13 @@ class ChargeQuerySet(models.QuerySet):
         return self.filter(incident__in=incidents.public().order_by().values("pk")).of_public_people()
 
     def of_public_people(self):
-        return self.filter(person__confidential=False)
+        """The charge's own part of the public rule: its person is not confidential.
+
+        As NOT EXISTS over the index of confidential people (`person_confidential`) rather than
+        a join to every person's row.
+        """
+        confidential_person = Person.objects.filter(pk=OuterRef("person"), confidential=True)
+        return self.filter(~Exists(confidential_person))
 
     def in_sample(self):
         """The charges of the sample incidents (see `Charge.sample_bucket`)."""
