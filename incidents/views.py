@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView
 from core.counting import BoundedPaginator, size_of
 from core.views import FilteredListView, PagedListMixin, filter_errors, query_without
 from places.models import Place
-from sources.models import Citation
+from sources.models import Citation, attach_public_citations
 
 from .export import csv_rows
 from .facets import SampleOf, counted, facets_for, region_buckets, type_buckets
@@ -22,23 +22,23 @@ def public_incidents():
 
 
 def with_public_actors_and_charges(incidents):
-    """Incidents with their public involvements and charges, fetched once for a whole list."""
+    """Public incidents with their public involvements and charges, fetched once for a whole list.
+
+    The incidents are public already, so each row is checked by its own part of the public rule
+    only: without a second join on the incident, the queries are quicker to build and to plan.
+    """
     return incidents.prefetch_related(
         Prefetch(
             "involvements",
-            queryset=Involvement.objects.public().select_related("person", "organisation"),
+            queryset=Involvement.objects.of_public_actors().select_related("person", "organisation"),
             to_attr="public_involvements",
         ),
         Prefetch(
             "charges",
-            queryset=Charge.objects.public().select_related("person", "provision__jurisdiction"),
+            queryset=Charge.objects.of_public_people().select_related("person", "provision__jurisdiction"),
             to_attr="public_charges",
         ),
     )
-
-
-def public_citations():
-    return Prefetch("citations", queryset=Citation.objects.public().select_related("source"))
 
 
 class HomeView(ListView):
@@ -153,36 +153,19 @@ class IncidentDetailView(DetailView):
             return TemplateResponse(request, "incidents/incident_retracted.html", {"incident": retracted}, status=410)
 
     def get_queryset(self):
-        return public_incidents().prefetch_related(
-            public_citations(),
-            Prefetch(
-                "involvements",
-                queryset=Involvement.objects.public()
-                .select_related("person", "organisation")
-                .prefetch_related(public_citations()),
-                to_attr="public_involvements",
-            ),
-            Prefetch(
-                "charges",
-                queryset=Charge.objects.public()
-                .select_related("person", "provision__jurisdiction")
-                .prefetch_related(public_citations()),
-                to_attr="public_charges",
-            ),
-            Prefetch("evidence", queryset=Evidence.objects.public()),
+        return with_public_actors_and_charges(public_incidents()).prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.public())
         )
 
     def get_context_data(self, **kwargs):
         incident = self.object
+        rows = [*incident.public_involvements, *incident.public_charges]
+        attach_public_citations([incident, *rows])
         sources = number_sources(
-            [
-                *incident.citations.all(),
-                *(c for i in incident.public_involvements for c in i.citations.all()),
-                *(c for charge in incident.public_charges for c in charge.citations.all()),
-            ]
+            [*incident.public_citations, *(citation for row in rows for citation in row.public_citations)]
         )
         claims: dict[str, list[Citation]] = {}
-        for citation in incident.citations.all():
+        for citation in incident.public_citations:
             claims.setdefault(citation.claim, []).append(citation)
         return super().get_context_data(
             timeline=timeline_of(incident), sources=sources, claims=claims, place_trail=place_trail(incident), **kwargs
@@ -206,17 +189,20 @@ def place_trail(incident: Incident) -> list[Place]:
 
 
 def timeline_of(incident: Incident) -> list[dict]:
-    """The incident and every public incident linked to it, oldest first."""
-    public = Incident.objects.public()
-    links = (
-        IncidentLink.objects.filter(Q(from_incident=incident) | Q(to_incident=incident))
-        .filter(from_incident__in=public, to_incident__in=public)
-        .select_related("from_incident__incident_type", "to_incident__incident_type")
-    )
+    """The incident and every public incident linked to it, oldest first.
+
+    The links first, then the public incidents at their other end: most incidents have no link,
+    and the page then needs one short query rather than a join of four tables.
+    """
+    links = IncidentLink.objects.filter(Q(from_incident=incident) | Q(to_incident=incident))
+    other_ends = {
+        link: link.to_incident_id if link.from_incident_id == incident.pk else link.from_incident_id for link in links
+    }
+    public = Incident.objects.public().select_related("incident_type").in_bulk(set(other_ends.values()))
     entries = [{"incident": incident, "current": True, "link": None}]
-    for link in links:
-        other = link.to_incident if link.from_incident_id == incident.pk else link.from_incident
-        entries.append({"incident": other, "current": False, "link": link})
+    for link, other_id in other_ends.items():
+        if other_id in public:
+            entries.append({"incident": public[other_id], "current": False, "link": link})
     return sorted(entries, key=lambda entry: (entry["incident"].period_start, entry["incident"].pk))
 
 

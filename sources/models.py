@@ -1,6 +1,11 @@
+from collections.abc import Iterable
+from functools import reduce
+from operator import or_
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -104,3 +109,23 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"{self.get_claim_display()}: {self.source} ({self.get_confidence_display()})"
+
+
+def attach_public_citations(records: Iterable[models.Model]) -> None:
+    """Give each record the list `public_citations`: its citations from public sources.
+
+    Records of any models are read in one query: a record page cites the record and its rows
+    (an incident, its involvements, its charges), one query instead of one per model.
+    """
+    by_key: dict[tuple[int, int], models.Model] = {}
+    ids_by_type: dict[int, list[int]] = {}
+    for record in records:
+        record.public_citations = []
+        content_type = ContentType.objects.get_for_model(record)
+        by_key[content_type.pk, record.pk] = record
+        ids_by_type.setdefault(content_type.pk, []).append(record.pk)
+    if not by_key:
+        return
+    cited = reduce(or_, (Q(content_type=type_id, object_id__in=ids) for type_id, ids in ids_by_type.items()))
+    for citation in Citation.objects.public().filter(cited).select_related("source"):
+        by_key[citation.content_type_id, citation.object_id].public_citations.append(citation)

@@ -3,6 +3,7 @@
 import pytest
 
 from incidents.models import Incident, IncidentType, Involvement
+from sources.models import Citation, Source
 
 from .factories import make_incident
 
@@ -111,10 +112,24 @@ def test_home_query_count_is_fixed(client, demo, django_assert_num_queries):
 
 
 def test_detail_query_count_is_fixed(client, demo, django_assert_num_queries):
-    # incident; citations, involvements and their citations, charges and their citations, evidence;
-    # linked incidents for the timeline; the place's ancestors
-    with django_assert_num_queries(9):
+    # incident, involvements, charges, evidence; the citations of all of them in one query;
+    # the links for the timeline and the public incidents they lead to; the place's ancestors
+    with django_assert_num_queries(8):
         client.get(f"/incidents/{ARREST}/")
+
+
+def test_the_incident_page_cites_its_rows_from_public_sources_only(client, demo):
+    incident = Incident.objects.get(slug=ARREST)
+    charge = incident.charges.first()
+    involvement = incident.involvements.filter(confidential=False).first()
+    court_record = Source.objects.create(title="Court record 17")
+    informant = Source.objects.create(title="Informant memo", confidential=True)
+    Citation.objects.create(cited_record=charge, source=court_record, claim="status")
+    Citation.objects.create(cited_record=involvement, source=informant, claim="role")
+    html = client.get(f"/incidents/{ARREST}/").content.decode()
+    charges = html.split("<h2>Charges</h2>", 1)[1].split("</ul>", 1)[0]
+    assert 'title="Court record 17"' in charges
+    assert "Informant memo" not in html
 
 
 def test_a_page_past_the_end_is_a_404_not_a_500(client, demo):
