@@ -49,7 +49,7 @@ class PersonDetailView(PagedListMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         person = self.object
-        charges = Charge.objects.public().filter(person=person).select_related("provision__jurisdiction")
+        charges = Charge.objects.of_public_people().filter(person=person).select_related("provision__jurisdiction")
         incidents = (
             public_incidents()
             .involving(person=person)

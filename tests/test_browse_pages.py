@@ -89,8 +89,13 @@ def test_organisation_page_hides_confidential_branches_and_members(client, demo)
     parent = make_organisation("Open Union")
     make_organisation("Hidden Cell", parent=parent, confidential=True)
     Membership.objects.create(person=make_person("Covert Member", confidential=True), organisation=parent, role="x")
+    Membership.objects.create(person=make_person("Idle Member"), organisation=parent, role="in no case")
+    documented = make_person("Open Member")
+    involve(make_incident(), person=documented)
+    Membership.objects.create(person=documented, organisation=parent, role="treasurer")
     html = html_of(client, parent.get_absolute_url())
-    assert "Hidden Cell" not in html and "Covert Member" not in html
+    assert "Hidden Cell" not in html and "Covert Member" not in html and "Idle Member" not in html
+    assert "Open Member</a>: treasurer" in html
     assert client.get(make_organisation("Hidden", confidential=True).get_absolute_url()).status_code == 404
 
 
