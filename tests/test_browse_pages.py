@@ -85,6 +85,16 @@ def test_organisation_page_shows_aliases_branches_members_and_incidents(client, 
     assert 'href="/organisations/halyk-maidan/"' in branch
 
 
+def test_a_person_page_exists_once_a_case_of_theirs_is_public(client, demo):
+    person = make_person("Pending Person")
+    draft = make_incident(status="draft")
+    involve(draft, person=person)
+    involve(make_incident(), person=person, confidential=True)
+    assert client.get(person.get_absolute_url()).status_code == 404
+    Incident.objects.filter(pk=draft.pk).update(status="verified")
+    assert draft.title in client.get(person.get_absolute_url()).content.decode()
+
+
 def test_organisation_page_hides_confidential_branches_and_members(client, demo):
     parent = make_organisation("Open Union")
     make_organisation("Hidden Cell", parent=parent, confidential=True)
