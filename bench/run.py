@@ -42,7 +42,7 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
@@ -94,9 +94,7 @@ def database_floor(client: Client, url: str) -> tuple[int, float | None, list[st
     if connection.vendor != "postgresql":
         return len(queries), None, []
     total, warnings = 0.0, []
-    # In one transaction, as on the page: a setting made for the sample reads
-    # (incidents.models.reading_the_sample) holds for the statements that follow it.
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         for sql in queries:
             if not sql.lstrip().upper().startswith("SELECT"):
                 continue
