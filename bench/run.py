@@ -3,7 +3,8 @@
     make bench SIZE=N        (PostgreSQL from DATABASE_URL, or a throwaway cluster)
 
 Every page is requested in-process through Django's test client (no network, no web server), so
-the figures are server-side times: URL routing, views, queries, templates. For each page it
+the figures are server-side times: URL routing, views, queries, templates. The process is set up
+as the WSGI server's is, by importing config.wsgi. For each page it
 reports p50/p95/max over RUNS runs after a warm-up, the query count, and in the same run on the
 same data:
 - the database floor: the sum of PostgreSQL's own execution times (EXPLAIN ANALYZE) of every
@@ -36,10 +37,6 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("OTP_REQUIRED", "0")  # the admin comparison signs in without a second factor
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-import django  # noqa: E402
-
-django.setup()
-
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -47,6 +44,7 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
+from config.wsgi import application  # noqa: E402, F401  set up as the server process is (config/wsgi.py)
 from incidents.models import Charge, Incident, Involvement  # noqa: E402
 from people.models import NameVariant, Person  # noqa: E402
 from places.models import Place  # noqa: E402

@@ -78,3 +78,12 @@ def test_demo_admin_gets_a_fresh_random_password(settings, django_user_model, ca
     user = django_user_model.objects.get(username="demo-admin")
     assert first != second and len(second) >= 16
     assert user.is_superuser and user.check_password(second) and not user.check_password(first)
+
+
+def test_the_server_process_keeps_its_loaded_objects_out_of_full_collections(tmp_path):
+    """config.wsgi freezes what loading made, so a full garbage collection does not pause a request
+    to walk through every module and model of the process."""
+    check = "import config.wsgi, gc; print(gc.get_freeze_count())"
+    result = manage("shell", "-c", check, SECRET_KEY_FILE=str(tmp_path / "secret"))
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.split()[-1]) > 10_000
