@@ -6,6 +6,7 @@ shown as "about 120,000"; otherwise the page says "more than 10,000". Paging goe
 exact limit: past it, a narrower search or the CSV export reaches the rest.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -37,10 +38,11 @@ class ResultSize:
         return f"more than {EXACT_COUNT_LIMIT:,}"
 
 
-def size_of(queryset, estimate: int | None = None) -> ResultSize:
+def size_of(queryset, estimate: int | None = None, count_rows: Callable[[], int] | None = None) -> ResultSize:
     """The estimate first, when the queryset has one: far above the limit it is the answer, and
     the exact count, which would read 10,001 rows, is not taken. A caller that has already
-    read the sample passes its estimate.
+    read the sample passes its estimate, and one that reads the rows themselves (at most
+    EXACT_COUNT_LIMIT + 1 of them) passes `count_rows` to count them instead.
 
     "Far above" is 1.5 times the limit. With a sample of one in a hundred, an estimate of 15,000
     for a result set of at most 10,000 would be five standard deviations off.
@@ -49,7 +51,7 @@ def size_of(queryset, estimate: int | None = None) -> ResultSize:
         estimate = queryset.estimated_count() if hasattr(queryset, "estimated_count") else 0
     if estimate > 1.5 * EXACT_COUNT_LIMIT:
         return ResultSize(estimate, exact=False)
-    exact = queryset.order_by().values("pk")[: EXACT_COUNT_LIMIT + 1].count()
+    exact = count_rows() if count_rows else queryset.order_by().values("pk")[: EXACT_COUNT_LIMIT + 1].count()
     if exact <= EXACT_COUNT_LIMIT:
         return ResultSize(exact)
     return ResultSize(estimate, exact=False)
@@ -60,10 +62,11 @@ class BoundedPaginator(Paginator):
 
     reach = f"{EXACT_COUNT_LIMIT:,}"
     estimate: int | None = None  # set by a view that has read the sample already
+    count_rows: Callable[[], int] | None = None  # set by a view that reads the rows to count them
 
     @cached_property
     def size(self) -> ResultSize:
-        return size_of(self.object_list, estimate=self.estimate)
+        return size_of(self.object_list, estimate=self.estimate, count_rows=self.count_rows)
 
     @cached_property
     def count(self) -> int:

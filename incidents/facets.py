@@ -18,6 +18,7 @@ from django.db import connections
 from django.db.models import Count, IntegerField
 from django.db.models.functions import Cast, ExtractYear
 
+from core import counting
 from core.counting import ResultSize, rounded
 from places.models import Place
 
@@ -56,14 +57,14 @@ def fetch(query) -> list[tuple]:
         return cursor.fetchall()
 
 
-class SampleOf:
-    """The sample incidents of a search (a queryset already narrowed to the sample), read once per page.
+class FacetRows:
+    """(place path, type, first year, last year) of some incidents, read once per page.
 
-    Their number estimates the size of the search, and their rows feed the region, type and year
-    facets: a costly filter is evaluated on the sample twice instead of three times. The charge
-    facet evaluates it again: narrowing the charges to the sample's ids instead, as a list of
-    8,800 ids, took 125 ms.
+    The rows feed the region, type and year facets, tallied in Python, and their number is a
+    size: the filter is evaluated once for the size and the three facets.
     """
+
+    limit: int | None = None
 
     def __init__(self, incidents):
         self.incidents = incidents
@@ -73,11 +74,36 @@ class SampleOf:
         query = incident_facet_rows(self.incidents).values_list(
             "place_path", "incident_type", "first_year", "last_year"
         )
-        return fetch(query)
+        return fetch(query[: self.limit] if self.limit else query)
+
+
+class SampleOf(FacetRows):
+    """The sample incidents of a search (a queryset already narrowed to the sample).
+
+    Their number estimates the size of the search. The charge facet evaluates the search again:
+    narrowing the charges to the sample's ids instead, as a list of 8,800 ids, took 125 ms.
+    """
 
     @property
     def estimate(self) -> int:
         return len(self.rows) * SAMPLE_SHARE
+
+
+class FirstRowsOf(FacetRows):
+    """A result set read up to one row past the exact limit, for a search the sample puts near it.
+
+    When the rows fit, their number is the exact count and they are the facets' rows: a name
+    matching 7,000 of 100,000 incidents was read twice before, to count (43 ms) and to group
+    (39 ms).
+    """
+
+    @property
+    def limit(self) -> int:
+        return counting.EXACT_COUNT_LIMIT + 1
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
 
 
 @dataclass
@@ -86,17 +112,17 @@ class Counted:
 
     incidents: object
     scale: int = 1
-    sample: SampleOf | None = None
+    rows: FacetRows | None = None
 
     def bucket(self, label: str, count: int, **where) -> Bucket:
         return Bucket(label, count * self.scale, exact=self.scale == 1, **where)
 
     @cached_property
     def tallies(self) -> "Tallies":
-        """The counts behind the region, type and year facets, from one query (or from the sample
-        rows already read), so the search is evaluated once for the three of them."""
-        if self.sample is not None:
-            rows = self.sample.rows
+        """The counts behind the region, type and year facets, from one query (or from the rows
+        already read), so the search is evaluated once for the three of them."""
+        if self.rows is not None:
+            rows = self.rows.rows
             by_path, by_type, by_years = (Counter(map(itemgetter(*columns), rows)) for columns in ([0], [1], [2, 3]))
             return Tallies(by_path, by_type, by_years)
         groups = fetch(
@@ -119,9 +145,13 @@ class Tallies:
     by_years: Counter[tuple[int, int]]
 
 
-def counted(incidents, size: ResultSize, sample: SampleOf | None = None) -> Counted:
+def counted(
+    incidents, size: ResultSize, sample: SampleOf | None = None, first_rows: FirstRowsOf | None = None
+) -> Counted:
+    """What the facets of a result set count: the result set itself when its size is exact (from
+    `first_rows` when its rows were read to count it), otherwise its sample."""
     if size.exact:
-        return Counted(incidents)
+        return Counted(incidents, rows=first_rows)
     return Counted(sample.incidents if sample else incidents.in_sample(), SAMPLE_SHARE, sample)
 
 
@@ -205,9 +235,11 @@ def year_buckets(
     ]
 
 
-def facets_for(incidents, cleaned: dict, size: ResultSize, sample: SampleOf | None = None) -> dict[str, list[Bucket]]:
+def facets_for(
+    incidents, cleaned: dict, size: ResultSize, sample: SampleOf | None = None, first_rows: FirstRowsOf | None = None
+) -> dict[str, list[Bucket]]:
     """The four facets of a valid search; `cleaned` is the FilterSet form's cleaned data."""
-    scope = counted(incidents, size, sample)
+    scope = counted(incidents, size, sample, first_rows)
     return {
         "region": region_buckets(scope, cleaned.get("region"), FACET_LENGTH),
         "type": [] if cleaned.get("type") else type_buckets(scope),

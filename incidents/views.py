@@ -11,7 +11,7 @@ from places.models import Place
 from sources.models import Citation, attach_public_citations
 
 from .export import csv_rows
-from .facets import SampleOf, counted, facets_for, region_buckets, type_buckets
+from .facets import FirstRowsOf, SampleOf, counted, facets_for, region_buckets, type_buckets
 from .filters import IncidentFilter
 from .models import Charge, Evidence, Incident, IncidentLink, IncidentType, Involvement, LegalProvision
 
@@ -59,14 +59,17 @@ class HomeView(ListView):
 
 class SampledListMixin:
     """A list of incidents whose sample is read once: for the size the paginator shows (the
-    estimate) and, in a large result set, for the facets (`counted(..., self.sample)`)."""
+    estimate) and, in a large result set, for the facets (`counted(..., self.sample)`). When the
+    size is counted, the rows counted feed the facets too (`self.first_rows`)."""
 
     paginator_class = BoundedPaginator
 
     def get_paginator(self, queryset, *args, **kwargs):
         paginator = super().get_paginator(queryset, *args, **kwargs)
         self.sample = SampleOf(self.in_sample(queryset))
+        self.first_rows = FirstRowsOf(queryset)
         paginator.estimate = self.sample.estimate
+        paginator.count_rows = lambda: self.first_rows.count
         return paginator
 
     def in_sample(self, queryset):
@@ -99,7 +102,7 @@ class IncidentListView(SampledListMixin, FilteredListView):
         context = super().get_context_data(
             active=active_filters(cleaned, self.request.GET), incident_types=IncidentType.objects.all(), **kwargs
         )
-        context["facets"] = facets_for(filterset.qs, cleaned, context["paginator"].size, self.sample)
+        context["facets"] = facets_for(filterset.qs, cleaned, context["paginator"].size, self.sample, self.first_rows)
         return context
 
 
@@ -254,6 +257,6 @@ class RegionDetailView(SampledListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(region=self.region, trail=self.region.ancestors(), **kwargs)
-        scope = counted(self.object_list, context["paginator"].size, self.sample)
+        scope = counted(self.object_list, context["paginator"].size, self.sample, self.first_rows)
         context["subregions"] = region_buckets(scope, self.region)
         return context

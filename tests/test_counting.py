@@ -135,7 +135,7 @@ def test_the_home_page_counts_the_same_way(client, small_limit):
 
 
 def counts_taken(captured) -> int:
-    """Counting queries only: on PostgreSQL the sample is read in a transaction of its own."""
+    """Counting queries only."""
     return sum("COUNT(" in query["sql"] for query in captured.captured_queries)
 
 
@@ -149,6 +149,19 @@ def test_an_estimate_far_above_the_limit_spares_the_exact_count(small_limit):
     with CaptureQueriesContext(connection) as captured:  # an estimate near the limit: the exact count decides
         assert size_of(Incident.objects.public().filter(sample_bucket=1)).exact is False
     assert counts_taken(captured) == 2
+
+
+def test_a_search_near_the_limit_reads_its_rows_once_for_its_count_and_facets(client, small_limit):
+    public_incidents(4, in_sample=0, title="Wombat sighting")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/incidents/", {"q": "wombat"})
+    searches = [query["sql"] for query in captured.captured_queries if "wombat" in query["sql"]]
+    # the sample, the result set's rows (its count and its facets' rows), the charge facet, the page
+    assert len(searches) == 4
+    assert str(response.context["paginator"].size) == "4"
+    assert [(bucket.label, bucket.count) for bucket in response.context["facets"]["type"]] == [
+        ("Arrest or detention", 4)
+    ]
 
 
 def test_charge_counts_beyond_the_limit_are_estimated_from_the_sample(client, small_limit):
