@@ -22,12 +22,14 @@ def public_incidents():
 
 
 def with_public_actors_and_charges(incidents):
-    """Public incidents with their public involvements and charges, fetched once for a whole list.
+    """The public ones of these incidents, with their public involvements and charges, fetched
+    once for a whole list.
 
-    The incidents are public already, so each row is checked by its own part of the public rule
-    only: without a second join on the incident, the queries are quicker to build and to plan.
+    The incidents are narrowed to public ones here, so each row is checked by its own part of the
+    public rule only: without a second join on the incident, the queries are quicker to build and
+    to plan.
     """
-    return incidents.prefetch_related(
+    return incidents.public().prefetch_related(
         Prefetch(
             "involvements",
             queryset=Involvement.objects.of_public_actors().select_related("person", "organisation"),
