@@ -58,10 +58,11 @@ def fetch(query) -> list[tuple]:
 
 
 class FacetRows:
-    """(place path, type, first year, last year) of some incidents, read once per page.
+    """(id, place path, type, first year, last year) of some incidents, read once per page.
 
-    The rows feed the region, type and year facets, tallied in Python, and their number is a
-    size: the filter is evaluated once for the size and the three facets.
+    The rows feed the four facets, the region, type and year ones tallied in Python, the charge
+    one narrowed to their ids; and their number is a size. The filter is evaluated once for the
+    size and the facets.
     """
 
     limit: int | None = None
@@ -72,16 +73,19 @@ class FacetRows:
     @cached_property
     def rows(self) -> list[tuple[str, int, int, int]]:
         query = incident_facet_rows(self.incidents).values_list(
-            "place_path", "incident_type", "first_year", "last_year"
+            "pk", "place_path", "incident_type", "first_year", "last_year"
         )
         return fetch(query[: self.limit] if self.limit else query)
+
+    @property
+    def ids(self) -> list[int]:
+        return [row[0] for row in self.rows]
 
 
 class SampleOf(FacetRows):
     """The sample incidents of a search (a queryset already narrowed to the sample).
 
-    Their number estimates the size of the search. The charge facet evaluates the search again:
-    narrowing the charges to the sample's ids instead, as a list of 8,800 ids, took 125 ms.
+    Their number estimates the size of the search.
     """
 
     @property
@@ -92,9 +96,9 @@ class SampleOf(FacetRows):
 class FirstRowsOf(FacetRows):
     """A result set read up to one row past the exact limit, for a search the sample puts near it.
 
-    When the rows fit, their number is the exact count and they are the facets' rows: a name
-    matching 7,000 of 100,000 incidents was read twice before, to count (43 ms) and to group
-    (39 ms).
+    When the rows fit, their number is the exact count and they are the facets' rows. A name
+    matching 7,000 of 100,000 incidents was read three times before: to count it (43 ms), to
+    group it (39 ms) and in the charge facet's subquery (29 ms, 13 ms over the ids).
     """
 
     @property
@@ -123,7 +127,7 @@ class Counted:
         already read), so the search is evaluated once for the three of them."""
         if self.rows is not None:
             rows = self.rows.rows
-            by_path, by_type, by_years = (Counter(map(itemgetter(*columns), rows)) for columns in ([0], [1], [2, 3]))
+            by_path, by_type, by_years = (Counter(map(itemgetter(*columns), rows)) for columns in ([1], [2], [3, 4]))
             return Tallies(by_path, by_type, by_years)
         groups = fetch(
             incident_facet_rows(self.incidents)
@@ -184,10 +188,17 @@ def type_buckets(counted: Counted) -> list[Bucket]:
 
 
 def charge_buckets(counted: Counted) -> list[Bucket]:
-    charges = Charge.objects.public_within(counted.incidents)
+    """The provisions most charged in the results. An exact result set already read is narrowed
+    to its ids; a sample is read through the sample charges' own index (`charge_sample`), which
+    at a million incidents took 7 ms where the sample's 6,500 ids took 21 ms."""
+    if counted.scale != 1:
+        charges = Charge.objects.public_within(counted.incidents).in_sample()
+    elif counted.rows is not None:
+        charges = Charge.objects.public_of_incident_ids(counted.rows.ids)
+    else:
+        charges = Charge.objects.public_within(counted.incidents)
     rows = (
-        (charges if counted.scale == 1 else charges.in_sample())
-        .order_by()
+        charges.order_by()
         .values_list("provision")
         .annotate(count=Count("incident", distinct=True))
         .order_by("-count", "provision")[:FACET_LENGTH]

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from core.counting import rounded, size_of
 from core.dates import DatePrecision, format_date, format_time, period_of, truncate_to_precision
+from core.lookups import AnyOf
 from core.models import PublicRecord, SluggedRecord
 from core.text import normalise_name, search_words
 from organisations.models import Organisation, OrganisationAlias
@@ -797,6 +798,10 @@ class ChargeQuerySet(models.QuerySet):
         joined a second time: 18 ms instead of 26 ms over the sample of a million incidents.
         """
         return self.filter(incident__in=incidents.public().order_by().values("pk")).of_public_people()
+
+    def public_of_incident_ids(self, ids):
+        """The public charges of incidents already read from a public result set, by their ids."""
+        return self.filter(AnyOf(F("incident"), ids)).of_public_people()
 
     def of_public_people(self):
         """The charge's own part of the public rule: its person is not confidential.

@@ -152,16 +152,22 @@ def test_an_estimate_far_above_the_limit_spares_the_exact_count(small_limit):
 
 
 def test_a_search_near_the_limit_reads_its_rows_once_for_its_count_and_facets(client, small_limit):
-    public_incidents(4, in_sample=0, title="Wombat sighting")
+    common, rare = make_provision("77"), make_provision("78")
+    wombats = public_incidents(4, in_sample=0, title="Wombat sighting")
+    for incident in wombats[:3]:
+        Charge.objects.create(person=make_person(), provision=common, incident=incident, status="charged")
+    Charge.objects.create(person=make_person(confidential=True), provision=rare, incident=wombats[3], status="charged")
+    unmatched = public_incidents(1, in_sample=0, title="Koala sighting")[0]
+    Charge.objects.create(person=make_person(), provision=rare, incident=unmatched, status="charged")
     with CaptureQueriesContext(connection) as captured:
         response = client.get("/incidents/", {"q": "wombat"})
     searches = [query["sql"] for query in captured.captured_queries if "wombat" in query["sql"]]
-    # the sample, the result set's rows (its count and its facets' rows), the charge facet, the page
-    assert len(searches) == 4
+    # the sample, the result set's rows (its count, its facets' rows and the charge facet's ids), the page
+    assert len(searches) == 3
     assert str(response.context["paginator"].size) == "4"
-    assert [(bucket.label, bucket.count) for bucket in response.context["facets"]["type"]] == [
-        ("Arrest or detention", 4)
-    ]
+    facets = response.context["facets"]
+    assert [(bucket.label, bucket.count) for bucket in facets["type"]] == [("Arrest or detention", 4)]
+    assert [(bucket.slug, str(bucket)) for bucket in facets["charge"]] == [(common.slug, "3")]
 
 
 def test_charge_counts_beyond_the_limit_are_estimated_from_the_sample(client, small_limit):
