@@ -82,8 +82,11 @@ def test_demo_admin_gets_a_fresh_random_password(settings, django_user_model, ca
 
 def test_the_server_process_keeps_its_loaded_objects_out_of_full_collections(tmp_path):
     """config.wsgi freezes what loading made, so a full garbage collection does not pause a request
-    to walk through every module and model of the process."""
-    check = "import config.wsgi, gc; print(gc.get_freeze_count())"
+    to walk through every module and model of the process, and lets a request allocate thousands
+    of objects before the collector runs, so that a list page is not collected a dozen times."""
+    check = "import config.wsgi, gc; print(gc.get_freeze_count(), gc.get_threshold()[0])"
     result = manage("shell", "-c", check, SECRET_KEY_FILE=str(tmp_path / "secret"))
     assert result.returncode == 0, result.stderr
-    assert int(result.stdout.split()[-1]) > 10_000
+    frozen, first_generation_threshold = map(int, result.stdout.split()[-2:])
+    assert frozen > 10_000
+    assert first_generation_threshold >= 10_000
