@@ -411,9 +411,10 @@ class Incident(SluggedRecord):
             ),
             # A type within a region is one range of this index, so counting such a search up to
             # the exact limit reads only its own rows (10,001 rows: 58 ms by date, 10 ms here).
+            # With the id, the facet rows read to count it come from the index alone.
             models.Index(
-                fields=["incident_type", "place_path", "period_start", "period_end"],
-                opclasses=["", "varchar_pattern_ops", "", ""],
+                fields=["incident_type", "place_path", "period_start", "period_end", "id"],
+                opclasses=["", "varchar_pattern_ops", "", "", ""],
                 name="incident_public_type_region",
                 condition=PUBLIC,
             ),
