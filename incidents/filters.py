@@ -146,7 +146,9 @@ class IncidentFilter(django_filters.FilterSet):
         provisions = LegalProvision.objects.filter(pk=value.pk)
         if self.form.cleaned_data.get("charge_equivalents"):
             provisions = LegalProvision.objects.filter(Q(pk=value.pk) | Q(equivalents=value))
-        charges = Charge.objects.public().filter(provision__in=provisions)
+        # The incidents filtered are public already, so the charges' own rule suffices: joining
+        # every public incident again made PostgreSQL scan them all (40 ms at 100,000).
+        charges = Charge.objects.of_public_people().filter(provision__in=provisions)
         if self.sampling:
             charges = charges.in_sample()
         return queryset.filter(pk__in=charges.values("incident"))

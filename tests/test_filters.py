@@ -164,6 +164,9 @@ def test_hidden_records_do_not_count_for_filters(client, db):
     assert client.get("/api/incidents/", {"person": person.slug}).status_code == 400
     hidden = make_incident(title="Unverified charge", status="submitted")
     Charge.objects.create(person=person, provision=provision, incident=hidden, status="charged")
+    published = make_incident(title="Charged under a withheld name")
+    withheld = make_person("Withheld Name", confidential=True)
+    Charge.objects.create(person=withheld, provision=provision, incident=published, status="charged")
     assert found_everywhere(client, {"charge": provision.slug}) == []
 
 
