@@ -625,7 +625,7 @@ class Involvement(models.Model):
     class Meta:
         verbose_name = _("involvement")
         verbose_name_plural = _("involvements")
-        ordering = ["incident", "role", "pk"]
+        ordering = ["incident_id", "role", "pk"]
         # "Every incident of this person / organisation" reads the index alone.
         indexes = [
             # With the columns of the public rule: a person's or organisation's rows are checked
@@ -852,7 +852,7 @@ class Charge(PublicRecord):
     class Meta:
         verbose_name = _("charge")
         verbose_name_plural = _("charges")
-        ordering = ["incident", "person", "pk"]
+        ordering = ["incident_id", "person__name", "pk"]
         indexes = [
             models.Index(fields=["provision", "incident"], name="charge_provision_incident"),
             models.Index(fields=["person", "incident"], name="charge_person_incident"),
@@ -942,7 +942,7 @@ class Evidence(PublicRecord):
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
-        ordering = ["incident", "pk"]
+        ordering = ["incident_id", "pk"]
         permissions = [("view_evidence_original", _("Can download the original of an evidence file"))]
 
     def __str__(self):

@@ -122,7 +122,7 @@ class OrganisationAlias(models.Model):
     class Meta:
         verbose_name = _("alias")
         verbose_name_plural = _("aliases")
-        ordering = ["organisation", "name"]
+        ordering = ["organisation_id", "name"]
         constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="alias_unique_per_organisation")]
 
     def __str__(self):

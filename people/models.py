@@ -151,7 +151,7 @@ class NameVariant(models.Model):
     class Meta:
         verbose_name = _("name variant")
         verbose_name_plural = _("name variants")
-        ordering = ["person", "kind", "name"]
+        ordering = ["person_id", "kind", "name"]
         constraints = [models.UniqueConstraint(fields=["person", "name"], name="name_variant_unique_per_person")]
 
     def __str__(self):
