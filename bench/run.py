@@ -5,8 +5,8 @@
 Every page is requested in-process through Django's test client (no network, no web server), so
 the figures are server-side times: URL routing, views, queries, templates. The process is set up
 as the WSGI server's is, by importing config.wsgi. For each page it
-reports p50/p95/max over RUNS runs after a warm-up, the query count, and in the same run on the
-same data:
+reports p50/p95/max over RUNS runs after a warm-up (each run requests every page once, in turn),
+the query count, and in the same run on the same data:
 - the database floor: the sum of PostgreSQL's own execution times (EXPLAIN ANALYZE) of every
   query the page runs;
 - the HTTP floor: a trivial Django view served the same way;
@@ -76,12 +76,32 @@ def percentiles(samples: list[float]) -> dict:
     }
 
 
-def measure(client: Client, url: str) -> dict:
+def warm_up(client: Client, url: str) -> None:
     for _ in range(WARM_UP):
         _, status = timed_get(client, url)
         if status != 200:
             raise SystemExit(f"{url} answered {status}")
+
+
+def measure(client: Client, url: str) -> dict:
+    warm_up(client, url)
     return percentiles([timed_get(client, url)[0] for _ in range(RUNS)])
+
+
+def measure_in_turn(client: Client, urls: list[str]) -> dict[str, dict]:
+    """Each run requests every page once, in turn.
+
+    The machine's speed changes from one minute to the next (by up to 2x here): measured one after
+    the other, the pages that happened to fall in a slow minute looked twice as slow as the rest.
+    In turn, every page meets the same minutes.
+    """
+    for url in urls:
+        warm_up(client, url)
+    samples: dict[str, list[float]] = {url: [] for url in urls}
+    for _ in range(RUNS):
+        for url in urls:
+            samples[url].append(timed_get(client, url)[0])
+    return {url: percentiles(times) for url, times in samples.items()}
 
 
 def database_floor(client: Client, url: str) -> tuple[int, float | None, list[str]]:
@@ -431,7 +451,8 @@ def write_results(size: int, report: dict) -> None:
     lines = [
         f"# Benchmark: {size:,} incidents ({report['database']})",
         "",
-        f"Server-side times through Django's test client, {RUNS} runs after {WARM_UP} warm-up runs. "
+        f"Server-side times through Django's test client, {RUNS} runs after {WARM_UP} warm-up runs; "
+        "each run requests every page once, in turn. "
         f"HTTP floor (a trivial view served the same way): {floor} ms. "
         f"Datasette over loopback HTTP; its own floor: {report.get('datasette_floor_ms')} ms.",
         "",
@@ -502,10 +523,11 @@ def main() -> None:
     specs = pages(example)
     probe_before = cpu_probe()
     with override_settings(ROOT_URLCONF="bench.urls"):
-        http_floor = measure(client, "/bench-floor/")["p50_ms"]
+        timings = measure_in_turn(client, ["/bench-floor/", *(spec["url"] for spec in specs)])
+        http_floor = timings["/bench-floor/"]["p50_ms"]
         results = []
         for spec in specs:
-            timing = measure(client, spec["url"])
+            timing = timings[spec["url"]]
             queries, raw_sql, warnings = database_floor(client, spec["url"])
             admin = None
             if spec["admin"] is not None:
