@@ -144,6 +144,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
+# The interface has no translations. With translation on, every gettext and get_language call
+# reads the active translation from a per-request context variable: one get_FOO_display(),
+# which hashes every lazy label of its field's choices, cost 90 µs instead of 13 µs, and
+# /organisations/ (fifty of them) took 13.6 ms instead of 7.9 ms.
 USE_I18N = False
 USE_TZ = True
 
