@@ -3,7 +3,7 @@ from django.http import Http404
 from django.views.generic import DetailView
 
 from core.views import FilteredListView, PagedListMixin, UncountedListMixin
-from incidents.models import Charge, people_in_public_cases
+from incidents.models import Charge, people_in_public_cases, shown_people
 from incidents.views import public_incidents
 from organisations.models import Membership, Organisation
 
@@ -38,14 +38,6 @@ class PersonDetailView(PagedListMixin, DetailView):
                     "organisation"
                 ),
             ),
-            Prefetch(
-                "relationships",
-                queryset=Relationship.objects.filter(relative__in=Person.objects.public()).select_related("relative"),
-            ),
-            Prefetch(
-                "reverse_relationships",
-                queryset=Relationship.objects.filter(person__in=Person.objects.public()).select_related("person"),
-            ),
         )
 
     def get_object(self, queryset=None):
@@ -65,4 +57,23 @@ class PersonDetailView(PagedListMixin, DetailView):
         return person
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(incidents=self.pages["items"], pager=self.pages["pager"], **kwargs)
+        relatives, related_to = public_relationships(self.object)
+        return super().get_context_data(
+            relatives=relatives,
+            related_to=related_to,
+            incidents=self.pages["items"],
+            pager=self.pages["pager"],
+            **kwargs,
+        )
+
+
+def public_relationships(person: Person) -> tuple[list[Relationship], list[Relationship]]:
+    """The person's relationships, each way, with people the public may read about.
+
+    By the people rule, not only "not confidential": a relative entered for a case still in draft
+    would otherwise be named, and linked to a page that does not exist.
+    """
+    relatives = list(person.relationships.select_related("relative"))
+    related_to = list(person.reverse_relationships.select_related("person"))
+    shown = shown_people({row.relative_id for row in relatives} | {row.person_id for row in related_to})
+    return [row for row in relatives if row.relative_id in shown], [row for row in related_to if row.person_id in shown]

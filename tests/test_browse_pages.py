@@ -6,7 +6,7 @@ import pytest
 
 from incidents.models import Charge, Incident
 from organisations.models import Membership
-from people.models import Person
+from people.models import Person, Relationship
 
 from .factories import involve, make_incident, make_organisation, make_person, make_provision
 
@@ -58,10 +58,13 @@ def test_person_pages_of_hidden_people_do_not_exist(client, demo):
     assert client.get(make_person("Private", consent_to_publish=False).get_absolute_url()).status_code == 404
 
 
-def test_a_relative_without_consent_appears_under_a_pseudonym(client, demo):
+def test_a_relative_without_consent_is_not_listed(client, demo):
+    """Not even under a pseudonym: "her brother, name withheld" on her page would point at him."""
+    html = html_of(client, "/people/ajzhangul-amirova/")
+    assert 'href="/people/elmurat-amirov/">Elmurat Amirov</a>' in html
     Person.objects.filter(slug="elmurat-amirov").update(consent_to_publish=False)
     html = html_of(client, "/people/ajzhangul-amirova/")
-    assert "Elmurat" not in html and "Name withheld" in html
+    assert "Elmurat" not in html and "Name withheld" not in html
 
 
 def test_organisations_list_finds_an_organisation_by_any_alias(client, demo):
@@ -232,6 +235,31 @@ def test_every_person_linked_from_a_public_page_has_a_page(client, demo):
     assert "/people/ludmila-kozlovska/" not in linked  # the source's contact person, in no case
     for address in linked:
         assert client.get(address).status_code == 200, address
+
+
+def test_a_person_page_names_only_relatives_the_public_may_read_about(client, demo):
+    """A relative is named by the people rule: not one whose only case is a draft, nor one who did
+    not consent; and a relative who may not be named gives nobody a page."""
+    in_case = make_person("Aigerim Publiccase")
+    involve(make_incident(title="Arrest at the rally"), person=in_case)
+    relative_only = make_person("Bolat Relativeonly")
+    Relationship.objects.create(person=relative_only, kind="sibling", relative=in_case)
+    draft_only = make_person("Dana Draftonly")
+    involve(make_incident(title="Raid being documented", status="draft"), person=draft_only)
+    Relationship.objects.create(person=relative_only, kind="spouse", relative=draft_only)
+    Relationship.objects.create(person=draft_only, kind="parent", relative=relative_only)
+    withheld = make_person("Gulnar Withheld", consent_to_publish=False)
+    involve(make_incident(title="Search of a flat"), person=withheld)
+    Relationship.objects.create(person=relative_only, kind="colleague", relative=withheld)
+    brother_of_withheld = make_person("Erlan Onlybrother")
+    Relationship.objects.create(person=brother_of_withheld, kind="sibling", relative=withheld)
+
+    html = html_of(client, relative_only.get_absolute_url())
+    assert f'<a href="{in_case.get_absolute_url()}">Aigerim Publiccase</a>' in html
+    assert "Draftonly" not in html and "Name withheld" not in html
+    assert client.get(draft_only.get_absolute_url()).status_code == 404
+    assert client.get(brother_of_withheld.get_absolute_url()).status_code == 404
+    assert "Onlybrother" not in html_of(client, "/people/")
 
 
 @pytest.mark.parametrize(
