@@ -237,8 +237,11 @@ def public_actor_names(incident_ids: list[int]) -> dict[int, list[str]]:
 
     A person without consent to publication contributes no name: nobody may find an incident
     by typing the name that the public pages hide.
+
+    Only the rows' own rule applies, not the incident's: an incident is saved with its new status
+    (verified) after its search text is composed, and public search reads public incidents alone.
     """
-    involvements = Involvement.objects.public().filter(incident_id__in=incident_ids).order_by("pk")
+    involvements = Involvement.objects.of_public_actors().filter(incident_id__in=incident_ids).order_by("pk")
     # Two queries rather than one with an OR: each gets an index plan, however many people there are.
     named_people = involvements.filter(person__in=Person.objects.publicly_named())
     other_actors = involvements.filter(person__isnull=True)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from incidents.models import Incident, Involvement
 from organisations.models import OrganisationAlias
@@ -28,6 +29,24 @@ def test_every_spelling_and_script_of_the_name_finds_the_arrest(client, demo, ty
 )
 def test_every_name_of_the_organisation_finds_its_incident(client, demo, typed):
     assert DECEMBER_EVENTS in found_everywhere(client, {"q": typed})
+
+
+def test_a_case_is_found_by_its_people_as_soon_as_a_verifier_publishes_it(client, demo, signed_in):
+    """Names enter the search text while the incident is a draft; publishing must not lose them."""
+    researcher, verifier = signed_in("Researcher"), signed_in("Verifier")
+    detention = make_incident(title="Detention at the border crossing", status="draft")
+    victim = make_person("Serik Tolegenov")
+    NameVariant.objects.create(person=victim, name="Серік Төлегенов", kind="transliteration")
+    involve(detention, person=victim)
+    involve(detention, role="perpetrator", organisation=make_organisation("Border Service"))
+    assert found_everywhere(client, {"q": "Tolegenov"}) == []
+
+    researcher.post(reverse("admin:incidents_incident_submit", args=[detention.pk]))
+    review = reverse("admin:incidents_incident_review", args=[detention.pk])
+    verifier.post(review, {"decision": "verify", "note": "Checked against the lawyer's statement"})
+    assert Incident.objects.get(pk=detention.pk).status == "verified"
+    for typed in ("Tolegenov", "Төлегенов", "border service"):
+        assert found_everywhere(client, {"q": typed}) == [detention.slug], typed
 
 
 def test_every_word_must_match(client, demo):
