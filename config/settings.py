@@ -252,6 +252,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_PAGINATION_CLASS": "core.pagination.BoundedPageNumberPagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.FormatNegotiation",
     "PAGE_SIZE": INCIDENTS_PER_PAGE,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

@@ -5,6 +5,8 @@ admin.site.site_header = "Vigil administration"
 admin.site.site_title = "Vigil"
 admin.site.index_title = "Entry and verification"
 
+handler404 = "core.views.page_not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("incidents.api")),

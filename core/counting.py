@@ -60,9 +60,13 @@ def size_of(queryset, estimate: int | None = None, count_rows: Callable[[], int]
 class BoundedPaginator(Paginator):
     """Page numbers over the first EXACT_COUNT_LIMIT results, whatever the size of the result set."""
 
-    reach = f"{EXACT_COUNT_LIMIT:,}"
     estimate: int | None = None  # set by a view that has read the sample already
     count_rows: Callable[[], int] | None = None  # set by a view that reads the rows to count them
+
+    @property
+    def reach(self) -> str:
+        """How many results the pages reach."""
+        return f"{EXACT_COUNT_LIMIT:,}"
 
     @cached_property
     def size(self) -> ResultSize:
@@ -71,3 +75,17 @@ class BoundedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self.size.count if self.size.exact else EXACT_COUNT_LIMIT
+
+    def no_such_page(self, number) -> str:
+        """Why a page number asked for does not exist, with the pages that do."""
+        pages = self.num_pages
+        if self.size.exact:
+            plural = "s" if self.count != 1 else ""
+            return (
+                f"there is no page “{number}”; the {self.size} result{plural}"
+                f" fit on {pages} page{'s' if pages != 1 else ''}."
+            )
+        return (
+            f"there is no page “{number}”; pages go up to {pages}, the first {self.reach} of"
+            f" {self.size} results. Narrow the search to reach the others."
+        )

@@ -1,5 +1,7 @@
 """Page numbers for the JSON API, with the same bounded counts as the pages (core.counting)."""
 
+from django.utils.text import capfirst
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -13,10 +15,15 @@ class BoundedPageNumberPagination(PageNumberPagination):
     """
 
     django_paginator_class = BoundedPaginator
-    invalid_page_message = (
-        f"There is no page “{{page_number}}”: pages reach the first {EXACT_COUNT_LIMIT:,} results. "
-        "Narrow the search (for example by date) to reach the others."
-    )
+
+    def paginate_queryset(self, queryset, request, view=None):
+        """A page that does not exist is a 404 that says which pages do, as on the HTML pages."""
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound:
+            paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+            number = request.query_params.get(self.page_query_param)
+            raise NotFound(capfirst(paginator.no_such_page(number))) from None
 
     def get_paginated_response(self, data):
         size = self.page.paginator.size

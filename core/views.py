@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.http import Http404, QueryDict
+from django.shortcuts import render
 from django.views.generic import ListView
 
 from .counting import EXACT_COUNT_LIMIT, BoundedPaginator
@@ -71,18 +72,7 @@ class FilteredListView(ListView):
         try:
             page = paginator.page(number)
         except InvalidPage:
-            pages = paginator.num_pages
-            if paginator.size.exact:
-                plural = "s" if paginator.count != 1 else ""
-                self.page_problem = (
-                    f"page: there is no page “{number}”; the {paginator.size} result{plural}"
-                    f" fit on {pages} page{'s' if pages != 1 else ''}."
-                )
-            else:
-                self.page_problem = (
-                    f"page: there is no page “{number}”; pages go up to {pages}, the first {EXACT_COUNT_LIMIT:,} of"
-                    f" {paginator.size} results. Narrow the search to reach the others."
-                )
+            self.page_problem = f"page: {paginator.no_such_page(number)}"
             return paginator, None, queryset.none(), False
         return paginator, page, page.object_list, page.has_other_pages()
 
@@ -108,7 +98,10 @@ class PagedListMixin:
     def paged(self, rows) -> dict:
         number = self.request.GET.get("page") or "1"
         last_page = EXACT_COUNT_LIMIT // self.per_page
-        if not number.isdigit() or not 1 <= int(number) <= last_page:
+        # ASCII digits only, and no more of them than the last page has: "²" passes isdigit(),
+        # and int() refuses numbers of over 4,300 digits.
+        well_formed = number.isascii() and number.isdigit() and len(number) <= len(str(last_page))
+        if not well_formed or not 1 <= int(number) <= last_page:
             raise Http404(f"There is no page “{number}” of this list; pages run from 1 to {last_page}.")
         number = int(number)
         start = (number - 1) * self.per_page
@@ -136,3 +129,10 @@ class UncountedListMixin(PagedListMixin):
     def get_context_data(self, **kwargs):
         pages = self.paged(self.object_list)
         return super().get_context_data(**{self.context_object_name: pages["items"]}, pager=pages["pager"], **kwargs)
+
+
+def page_not_found(request, exception):
+    """The 404 page, with the view's reason when it gave one in words ("There is no page “9” of
+    this list…"): a person whose list has no such page still exists, and the page says so."""
+    message = exception.args[0] if exception.args else ""
+    return render(request, "404.html", {"reason": message if isinstance(message, str) else ""}, status=404)

@@ -2,10 +2,10 @@
 
 from csp.decorators import csp_update
 from django.urls import include, path
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers, viewsets
 
+from core.api import ListFilterBackend
 from organisations.api import OrganisationViewSet
 from people.api import PersonViewSet
 
@@ -19,7 +19,7 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
     """Verified incidents, newest first, with the filters of the public search page."""
 
     serializer_class = IncidentSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ListFilterBackend]
     filterset_class = IncidentFilter
     lookup_field = "slug"
 

@@ -10,34 +10,21 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_filters.widgets import BooleanWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from core.text import search_words
+from core.filters import IsoDateFilter, SearchTextFilter, YesNoFilter
 from organisations.models import Organisation
 from places.models import Place
 
 from .models import Charge, Incident, IncidentType, LegalProvision, people_in_public_cases
-
-QUERY_MAX_LENGTH = 200
-ISO_DATE = ["%Y-%m-%d"]
 
 
 def unknown_slug(what: str) -> dict[str, str]:
     return {"invalid_choice": _("There is no %(what)s with the address “%%(value)s”.") % {"what": what}}
 
 
-DATE_ERRORS = {"invalid": _("Give a date as YYYY-MM-DD, for example 2012-01-06.")}
-
-
 class IncidentFilterForm(forms.Form):
-    def clean_q(self):
-        query = self.cleaned_data.get("q") or ""
-        if query and not search_words(query):
-            raise forms.ValidationError(_("The search text has no letters or digits to look for."), code="no_words")
-        return query
-
     def clean(self):
         cleaned = super().clean()
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
@@ -47,13 +34,9 @@ class IncidentFilterForm(forms.Form):
 
 
 class IncidentFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    q = SearchTextFilter(
         label=_("Words"),
         method="filter_text",
-        max_length=QUERY_MAX_LENGTH,
-        error_messages={
-            "max_length": _("The search text has %(show_value)d characters; use at most %(limit_value)d."),
-        },
         help_text=_("Titles, summaries and every known spelling of the names of people and organisations."),
     )
     region = django_filters.ModelChoiceFilter(
@@ -70,9 +53,8 @@ class IncidentFilter(django_filters.FilterSet):
         method="filter_charge",
         error_messages=unknown_slug(_("legal provision")),
     )
-    charge_equivalents = django_filters.BooleanFilter(
+    charge_equivalents = YesNoFilter(
         label=_("Include equivalent provisions of other editions"),
-        widget=BooleanWidget,
         method="read_with_charge",
     )
     type = django_filters.ModelChoiceFilter(
@@ -96,20 +78,16 @@ class IncidentFilter(django_filters.FilterSet):
         method="filter_organisation",
         error_messages=unknown_slug(_("organisation")),
     )
-    date_from = django_filters.DateFilter(
+    date_from = IsoDateFilter(
         label=_("From"),
         field_name="period_end",
         lookup_expr="gte",
-        input_formats=ISO_DATE,
-        error_messages=DATE_ERRORS,
         help_text=_("Incidents whose period reaches this day or later."),
     )
-    date_to = django_filters.DateFilter(
+    date_to = IsoDateFilter(
         label=_("Until"),
         field_name="period_start",
         lookup_expr="lte",
-        input_formats=ISO_DATE,
-        error_messages=DATE_ERRORS,
         help_text=_("Incidents whose period starts on this day or earlier."),
     )
 

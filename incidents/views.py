@@ -3,6 +3,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from core.counting import BoundedPaginator, size_of
@@ -130,6 +131,7 @@ def active_filters(cleaned: dict, query: QueryDict) -> list[dict]:
     ]
 
 
+@require_safe
 def export_csv(request):
     """The current search as CSV, written row by row so that a large export never sits in memory."""
     filterset = IncidentFilter(request.GET, queryset=public_incidents(), request=request)

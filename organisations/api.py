@@ -1,5 +1,6 @@
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
+
+from core.api import ListFilterBackend
 
 from .filters import OrganisationFilter
 from .models import Organisation
@@ -10,7 +11,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     """Public organisations; `q` matches any of their names, translations or abbreviations."""
 
     serializer_class = OrganisationSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ListFilterBackend]
     filterset_class = OrganisationFilter
     lookup_field = "slug"
 

@@ -1,14 +1,15 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import SearchTextFilter
+
 from .models import Organisation
 
 
 class OrganisationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    q = SearchTextFilter(
         label=_("Name"),
         method="filter_name",
-        max_length=200,
         help_text=_("Any of its names, translations or abbreviations."),
     )
 

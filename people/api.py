@@ -1,6 +1,6 @@
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 
+from core.api import ListFilterBackend
 from incidents.models import people_in_public_cases
 
 from .filters import PersonFilter
@@ -11,7 +11,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     """People who consented to publication of their name; `q` matches any name variant."""
 
     serializer_class = PersonSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ListFilterBackend]
     filterset_class = PersonFilter
     lookup_field = "slug"
 

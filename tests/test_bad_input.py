@@ -17,8 +17,18 @@ PAGE, EXPORT, API = "/incidents/", "/incidents/export.csv", "/api/incidents/"
         ({"type": "picnic"}, "type", "There is no incident type with the address “picnic”."),
         ({"person": "nobody-at-all"}, "person", "There is no person with the address “nobody-at-all”."),
         ({"organisation": "no-such-org"}, "organisation", "There is no organisation with the address “no-such-org”."),
-        ({"date_from": "2012-13-45"}, "date_from", "Give a date as YYYY-MM-DD, for example 2012-01-06."),
+        (
+            {"date_from": "2012-13-45"},
+            "date_from",
+            "There is no day 2012-13-45 in the calendar; dates are written YYYY-MM-DD.",
+        ),
         ({"date_to": "06.01.2012"}, "date_to", "Give a date as YYYY-MM-DD, for example 2012-01-06."),
+        (
+            {"date_from": "2012-02-30"},
+            "date_from",
+            "There is no day 2012-02-30 in the calendar; dates are written YYYY-MM-DD.",
+        ),
+        ({"charge_equivalents": "maybe"}, "charge_equivalents", "Use true or false (or 1 and 0), not “maybe”."),
         ({"date_from": "2012-02-01", "date_to": "2012-01-01"}, "date_to", "It is before date_from."),
         ({"q": "x" * 5000}, "q", "The search text has 5000 characters; use at most 200."),
         ({"q": "?!…"}, "q", "The search text has no letters or digits to look for."),
@@ -34,6 +44,15 @@ def test_bad_values_are_named_on_the_page_in_the_csv_and_in_the_api(client, demo
     assert export.status_code == 400 and f"{parameter}: {reason}" in export.content.decode()
     api = client.get(API, params)
     assert api.status_code == 400 and api.json() == {parameter: [reason]}
+
+
+@pytest.mark.parametrize("path", ["/people/", "/organisations/"])
+def test_a_name_search_without_letters_is_refused_not_answered_with_everyone(client, demo, path):
+    reason = "The search text has no letters or digits to look for."
+    page = client.get(path, {"q": "?!"})
+    assert page.status_code == 400 and f"<code>q</code>: {reason}" in page.content.decode()
+    api = client.get(f"/api{path}", {"q": "%"})
+    assert api.status_code == 400 and api.json() == {"q": [reason]}
 
 
 def test_the_error_message_offers_the_search_without_the_bad_parameter(client, demo):
@@ -57,7 +76,57 @@ def test_a_page_past_the_end_says_so(client, demo):
     assert "9 verified incidents" in html  # the page does not pretend nothing matched
     assert client.get(PAGE, {"page": "abc"}).status_code == 404
     api = client.get(API, {"page": "99"})
-    assert api.status_code == 404 and "detail" in api.json()
+    assert api.status_code == 404
+    assert api.json() == {"detail": "There is no page “99”; the 9 results fit on 1 page."}
+
+
+RECORD_LISTS = [
+    "/people/",
+    "/organisations/",
+    "/people/ajzhangul-amirova/",
+    "/organisations/halyk-maidan/",
+    "/charges/kz-penal-code-1997-article-164/",
+]
+
+
+@pytest.mark.parametrize("path", RECORD_LISTS)
+@pytest.mark.parametrize("number", ["²", "1" * 4400, "abc", "0", "2"])
+def test_a_page_that_does_not_exist_says_so_on_a_page_of_the_site(client, demo, path, number):
+    response = client.get(path, {"page": number})
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "There is no page" in html  # the reason, not a bare "Not Found"
+    assert 'href="/incidents/"' in html  # the site's own page, with its navigation
+
+
+def test_an_unknown_address_gets_the_sites_not_found_page(client, demo):
+    response = client.get("/no-such-place/")
+    assert response.status_code == 404
+    assert "There is nothing at this address." in response.content.decode()
+
+
+def test_the_server_error_page_renders_without_a_request():
+    from django.template.loader import render_to_string
+
+    assert "Server error" in render_to_string("500.html")
+
+
+def test_a_records_own_api_address_ignores_the_list_filters(client, demo):
+    """The filters narrow lists: a record asked for by its address is that record."""
+    assert client.get("/api/incidents/amirova-arrest-aktau-airport-2012/", {"type": "statement"}).status_code == 200
+    assert client.get("/api/people/ajzhangul-amirova/", {"q": "zzz"}).status_code == 200
+    assert client.get("/api/organisations/halyk-maidan/", {"q": "zzz"}).status_code == 200
+
+
+def test_an_unknown_api_format_is_a_bad_request_that_names_the_formats(client, demo):
+    response = client.get(API, {"format": "csv"})
+    assert response.status_code == 400
+    assert response.json() == {"format": ["There is no format “csv”; use one of: json, api."]}
+
+
+def test_the_export_answers_only_reads(client, demo):
+    assert client.post(EXPORT, {"region": "atlantis"}).status_code == 405
+    assert client.head(EXPORT).status_code == 200
 
 
 def test_repeated_parameters_use_the_last_value(client, demo):

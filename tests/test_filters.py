@@ -65,6 +65,8 @@ def test_charge_and_its_equivalents(client, demo):
     assert found_everywhere(client, {"charge": article_174}) == []
     assert found_everywhere(client, {"charge": article_174, "charge_equivalents": "1"}) == [ARREST, SOKOLOVA]
     assert found_everywhere(client, {"charge": article_174, "charge_equivalents": "0"}) == []
+    for ticked in ("true", "on", "yes"):  # "on" is what a checkbox sends
+        assert found_everywhere(client, {"charge": article_174, "charge_equivalents": ticked}) == [ARREST, SOKOLOVA]
 
 
 def test_type(client, demo):

@@ -1,0 +1,88 @@
+"""Filters shared by the public searches, so that the same input gets the same answer on every page
+and in the API."""
+
+import re
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .text import search_words
+
+SEARCH_TEXT_MAX_LENGTH = 200
+
+
+class SearchTextField(forms.CharField):
+    """Search text with something to look for: punctuation alone would match every record."""
+
+    default_error_messages = {
+        "max_length": _("The search text has %(show_value)d characters; use at most %(limit_value)d."),
+        "no_words": _("The search text has no letters or digits to look for."),
+    }
+
+    def clean(self, value):
+        text = super().clean(value)
+        if text and not search_words(text):
+            raise forms.ValidationError(self.error_messages["no_words"], code="no_words")
+        return text
+
+
+class SearchTextFilter(django_filters.CharFilter):
+    field_class = SearchTextField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", SEARCH_TEXT_MAX_LENGTH)
+        super().__init__(*args, **kwargs)
+
+
+class YesNoField(forms.NullBooleanField):
+    """true or false, as a link or a form sends it; anything else is an error, not "no"."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": _("Use true or false (or 1 and 0), not “%(value)s”.")}
+    words = {
+        "true": True,
+        "1": True,
+        "yes": True,
+        "on": True,
+        "false": False,
+        "0": False,
+        "no": False,
+        "off": False,
+    }
+
+    def to_python(self, value):
+        text = (value or "").strip().lower()
+        if not text:
+            return None
+        if text not in self.words:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid", params={"value": value})
+        return self.words[text]
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    field_class = YesNoField
+
+
+class IsoDateField(forms.DateField):
+    """A day written YYYY-MM-DD; a well-written day that does not exist (30 February) is told apart."""
+
+    input_formats = ["%Y-%m-%d"]
+    default_error_messages = {
+        "invalid": _("Give a date as YYYY-MM-DD, for example 2012-01-06."),
+        "no_such_day": _("There is no day %(value)s in the calendar; dates are written YYYY-MM-DD."),
+    }
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+                raise forms.ValidationError(
+                    self.error_messages["no_such_day"], code="no_such_day", params={"value": value.strip()}
+                ) from None
+            raise
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    field_class = IsoDateField
