@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.paginator import InvalidPage
-from django.http import Http404, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.generic import ListView
 
 from .counting import EXACT_COUNT_LIMIT, BoundedPaginator
@@ -133,6 +134,10 @@ class UncountedListMixin(PagedListMixin):
 
 def page_not_found(request, exception):
     """The 404 page, with the view's reason when it gave one in words ("There is no page “9” of
-    this list…"): a person whose list has no such page still exists, and the page says so."""
+    this list…"): a person whose list has no such page still exists, and the page says so.
+    Under the API's address the answer is JSON, like every other answer of the API."""
     message = exception.args[0] if exception.args else ""
-    return render(request, "404.html", {"reason": message if isinstance(message, str) else ""}, status=404)
+    reason = message if isinstance(message, str) else ""
+    if request.path.startswith(reverse("api:api-root")):
+        return JsonResponse({"detail": reason or "There is nothing at this address of the API."}, status=404)
+    return render(request, "404.html", {"reason": reason}, status=404)

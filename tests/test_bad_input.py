@@ -103,6 +103,9 @@ def test_an_unknown_address_gets_the_sites_not_found_page(client, demo):
     response = client.get("/no-such-place/")
     assert response.status_code == 404
     assert "There is nothing at this address." in response.content.decode()
+    api = client.get("/api/no-such-endpoint/")
+    assert api.status_code == 404
+    assert api.json() == {"detail": "There is nothing at this address of the API."}
 
 
 def test_the_server_error_page_renders_without_a_request():
