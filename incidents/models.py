@@ -8,13 +8,13 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import connection, models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.lookups import IsNull
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.counting import rounded, size_of
 from core.dates import DatePrecision, format_date, format_time, period_of, truncate_to_precision
+from core.links import slug_url
 from core.lookups import AnyOf
 from core.models import PublicRecord, SluggedRecord
 from core.text import normalise_name, search_words
@@ -468,7 +468,7 @@ class Incident(SluggedRecord):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("incidents:detail", kwargs={"slug": self.slug})
+        return slug_url("incidents:detail", self.slug)
 
     def save(self, *args, expected_version: int | None = None, **kwargs):
         """Save, and count the version; with `expected_version`, refuse to overwrite a newer save.
@@ -792,7 +792,7 @@ class LegalProvision(SluggedRecord):
         return f"{self.reference}: {self.title_en}"
 
     def get_absolute_url(self):
-        return reverse("incidents:provision", kwargs={"slug": self.slug})
+        return slug_url("incidents:provision", self.slug)
 
     @property
     def case_count_text(self) -> str:

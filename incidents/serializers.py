@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from core.api import SlugIdentityField
+
 from .models import Charge, Incident, IncidentType, Involvement, LegalProvision
 
 
@@ -46,7 +48,7 @@ class ProvisionSummarySerializer(serializers.ModelSerializer):
 
 
 class ProvisionSerializer(ProvisionSummarySerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:provision-detail", lookup_field="slug")
+    url = SlugIdentityField("api:provision-detail")
     case_count = serializers.SerializerMethodField(
         help_text="Public charges under this provision; an estimate when case_count_is_exact is false."
     )
@@ -76,7 +78,7 @@ class ChargeSerializer(serializers.ModelSerializer):
 
 
 class IncidentSerializer(serializers.HyperlinkedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:incident-detail", lookup_field="slug")
+    url = SlugIdentityField("api:incident-detail")
     page = serializers.SerializerMethodField(help_text="The incident's public web page.")
     type = IncidentTypeSerializer(source="incident_type")
     place = PlaceSummarySerializer(allow_null=True)

@@ -2,11 +2,11 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import DatePrecision, format_date, truncate_to_precision
+from core.links import slug_url
 from core.models import SluggedRecord
 from core.text import normalise_name, search_words
 
@@ -98,7 +98,7 @@ class Organisation(SluggedRecord):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("organisations:detail", kwargs={"slug": self.slug})
+        return slug_url("organisations:detail", self.slug)
 
 
 class OrganisationAlias(models.Model):

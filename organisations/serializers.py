@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from core.api import SlugIdentityField
+
 from .models import Organisation, OrganisationAlias
 
 
@@ -10,7 +12,7 @@ class AliasSerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.HyperlinkedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:organisation-detail", lookup_field="slug")
+    url = SlugIdentityField("api:organisation-detail")
     page = serializers.SerializerMethodField(help_text="The organisation's public web page.")
     aliases = AliasSerializer(many=True)
 

@@ -3,11 +3,11 @@ import re
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import DatePrecision, format_date, truncate_to_precision
+from core.links import slug_url
 from core.models import SluggedRecord
 from core.text import normalise_name, search_words
 
@@ -124,7 +124,7 @@ class Person(SluggedRecord):
         return self.get_absolute_url() if self.consent_to_publish else None
 
     def get_absolute_url(self):
-        return reverse("people:detail", kwargs={"slug": self.slug})
+        return slug_url("people:detail", self.slug)
 
 
 class NameVariant(models.Model):

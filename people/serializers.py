@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from core.api import SlugIdentityField
+
 from .models import NameVariant, Person
 
 
@@ -10,7 +12,7 @@ class NameVariantSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.HyperlinkedModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:person-detail", lookup_field="slug")
+    url = SlugIdentityField("api:person-detail")
     page = serializers.SerializerMethodField(help_text="The person's public web page.")
     name_variants = NameVariantSerializer(many=True)
 

@@ -5,6 +5,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.links import slug_url
 from core.models import SluggedRecord
 
 from .signals import place_moved
@@ -75,6 +76,10 @@ class Place(SluggedRecord):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        """The region page: the place and every public incident inside it."""
+        return slug_url("incidents:region", self.slug)
 
     def clean(self):
         if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
