@@ -1,4 +1,4 @@
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.views.generic import DetailView
 
@@ -73,7 +73,8 @@ def public_relationships(person: Person) -> tuple[list[Relationship], list[Relat
     By the people rule, not only "not confidential": a relative entered for a case still in draft
     would otherwise be named, and linked to a page that does not exist.
     """
-    relatives = list(person.relationships.select_related("relative"))
-    related_to = list(person.reverse_relationships.select_related("person"))
+    rows = list(Relationship.objects.filter(Q(person=person) | Q(relative=person)).select_related("person", "relative"))
+    relatives = [row for row in rows if row.person_id == person.pk]
+    related_to = [row for row in rows if row.relative_id == person.pk]
     shown = shown_people({row.relative_id for row in relatives} | {row.person_id for row in related_to})
     return [row for row in relatives if row.relative_id in shown], [row for row in related_to if row.person_id in shown]

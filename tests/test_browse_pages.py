@@ -265,7 +265,7 @@ def test_a_person_page_names_only_relatives_the_public_may_read_about(client, de
 @pytest.mark.parametrize(
     ("page", "queries"),
     [
-        ("person", 8),  # person, variants, memberships, relationships (2), how busy, page, charges beside it
+        ("person", 7),  # person, variants, memberships, relationships, how busy, page, charges beside it
         ("organisation", 6),  # organisation, aliases, branches, members, parent, page
         ("provision", 3),  # provision, equivalents, page (without equivalents, no query for their cases)
     ],
