@@ -1,7 +1,6 @@
 import datetime
 import secrets
 import string
-from functools import cache
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -17,6 +16,7 @@ from core.dates import DatePrecision, format_date, format_time, period_of, trunc
 from core.links import slug_url
 from core.lookups import AnyOf
 from core.models import PublicRecord, SluggedRecord
+from core.querysets import built_once
 from core.text import normalise_name, search_words
 from organisations.models import Organisation, OrganisationAlias
 from people.models import NameVariant, Person, Relationship
@@ -180,6 +180,7 @@ def row_by_row(field: str, outer: OuterRef) -> Q:
     return Q(**{field: outer}) & Q(IsNull(outer, False))
 
 
+@built_once
 def people_in_public_cases():
     """The people the public may find and read about: named, and part of a public case or a relative
     of someone named who is.
@@ -188,9 +189,12 @@ def people_in_public_cases():
     entry or search match until a verifier publishes a case they take part in.
 
     Each condition is a correlated EXISTS, checked person by person through indexes, so a page
-    of people or one person's page reads a few rows, not every involvement.
+    of people or one person's page reads a few rows, not every involvement. Building the six
+    subqueries took 5 ms a page, hence `built_once`.
     """
-    return _people_in_public_cases().all()
+    related = related_to_a_named_person_in_a_case
+    relative_in_a_case = related("person", "relative") | related("relative", "person")
+    return Person.objects.publicly_named().filter(in_a_public_case(OuterRef("pk")) | relative_in_a_case)
 
 
 def shown_people(person_ids) -> set[int]:
@@ -211,16 +215,6 @@ def related_to_a_named_person_in_a_case(own_side: str, other_side: str) -> Q:
         & in_a_public_case(OuterRef(other_side))
     )
     return Q(Exists(relationships))
-
-
-@cache
-def _people_in_public_cases():
-    """Built once per process: building these six subqueries took 5 ms a page, cloning takes
-    microseconds. Only clones leave this function, so the kept queryset is never evaluated and
-    never holds rows."""
-    related = related_to_a_named_person_in_a_case
-    relative_in_a_case = related("person", "relative") | related("relative", "person")
-    return Person.objects.publicly_named().filter(in_a_public_case(OuterRef("pk")) | relative_in_a_case)
 
 
 def compose_search_text(title: str, summary: str, names: list[str]) -> str:

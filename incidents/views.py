@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from core.counting import BoundedPaginator, size_of
+from core.querysets import built_once
 from core.views import FilteredListView, PagedListMixin, filter_errors, query_without
 from places.models import Place
 from sources.models import Citation, attach_public_citations
@@ -17,9 +18,27 @@ from .filters import IncidentFilter
 from .models import Charge, Evidence, Incident, IncidentLink, IncidentType, Involvement, LegalProvision
 
 
+@built_once
 def public_incidents():
     """The public incidents, with what every list shows of them."""
     return Incident.objects.public().select_related("incident_type", "place")
+
+
+@built_once
+def public_actor_rows():
+    """Involvements by their own part of the public rule, with their person or organisation."""
+    return Involvement.objects.of_public_actors().select_related("person", "organisation")
+
+
+@built_once
+def public_charge_rows():
+    """Charges by their own part of the public rule, with their person and provision."""
+    return Charge.objects.of_public_people().select_related("person", "provision__jurisdiction")
+
+
+@built_once
+def public_evidence():
+    return Evidence.objects.public()
 
 
 def with_public_actors_and_charges(incidents):
@@ -31,16 +50,8 @@ def with_public_actors_and_charges(incidents):
     to plan.
     """
     return incidents.public().prefetch_related(
-        Prefetch(
-            "involvements",
-            queryset=Involvement.objects.of_public_actors().select_related("person", "organisation"),
-            to_attr="public_involvements",
-        ),
-        Prefetch(
-            "charges",
-            queryset=Charge.objects.of_public_people().select_related("person", "provision__jurisdiction"),
-            to_attr="public_charges",
-        ),
+        Prefetch("involvements", queryset=public_actor_rows(), to_attr="public_involvements"),
+        Prefetch("charges", queryset=public_charge_rows(), to_attr="public_charges"),
     )
 
 
@@ -161,7 +172,7 @@ class IncidentDetailView(DetailView):
 
     def get_queryset(self):
         return with_public_actors_and_charges(public_incidents()).prefetch_related(
-            Prefetch("evidence", queryset=Evidence.objects.public())
+            Prefetch("evidence", queryset=public_evidence())
         )
 
     def get_context_data(self, **kwargs):

@@ -2,9 +2,10 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.views.generic import DetailView
 
+from core.querysets import built_once
 from core.views import FilteredListView, PagedListMixin, UncountedListMixin
-from incidents.models import Charge, people_in_public_cases, shown_people
-from incidents.views import public_incidents
+from incidents.models import people_in_public_cases, shown_people
+from incidents.views import public_charge_rows, public_incidents
 from organisations.models import Membership, Organisation
 
 from .filters import PersonFilter
@@ -31,13 +32,7 @@ class PersonDetailView(PagedListMixin, DetailView):
 
     def get_queryset(self):
         return Person.objects.publicly_named().prefetch_related(
-            "name_variants",
-            Prefetch(
-                "memberships",
-                queryset=Membership.objects.filter(organisation__in=Organisation.objects.public()).select_related(
-                    "organisation"
-                ),
-            ),
+            "name_variants", Prefetch("memberships", queryset=memberships_of_public_organisations())
         )
 
     def get_object(self, queryset=None):
@@ -45,7 +40,7 @@ class PersonDetailView(PagedListMixin, DetailView):
         people rule asks; only a person without one (a relative of someone in a case) is checked by
         the whole rule, whose fourteen subqueries take 18 ms to build and plan."""
         person = super().get_object(queryset)
-        charges = Charge.objects.of_public_people().filter(person=person).select_related("provision__jurisdiction")
+        charges = public_charge_rows().filter(person=person)
         incidents = (
             public_incidents()
             .involving(person=person)
@@ -65,6 +60,11 @@ class PersonDetailView(PagedListMixin, DetailView):
             pager=self.pages["pager"],
             **kwargs,
         )
+
+
+@built_once
+def memberships_of_public_organisations():
+    return Membership.objects.filter(organisation__in=Organisation.objects.public()).select_related("organisation")
 
 
 def public_relationships(person: Person) -> tuple[list[Relationship], list[Relationship]]:
