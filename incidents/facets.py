@@ -180,9 +180,13 @@ def region_buckets(counted: Counted, region: Place | None, limit: int | None = N
     return top(buckets, limit)
 
 
-def type_buckets(counted: Counted) -> list[Bucket]:
+def type_buckets(counted: Counted, incident_types: list[IncidentType] | None = None) -> list[Bucket]:
+    """`incident_types`: all of them, when the page has read them already (for its search form)."""
     counts = counted.tallies.by_type
-    types = IncidentType.objects.in_bulk(list(counts))
+    if incident_types is None:
+        types = IncidentType.objects.in_bulk(list(counts))
+    else:
+        types = {incident_type.pk: incident_type for incident_type in incident_types}
     buckets = [counted.bucket(types[pk].name, count, slug=types[pk].slug) for pk, count in counts.items()]
     return top(buckets, FACET_LENGTH)
 
@@ -247,13 +251,18 @@ def year_buckets(
 
 
 def facets_for(
-    incidents, cleaned: dict, size: ResultSize, sample: SampleOf | None = None, first_rows: FirstRowsOf | None = None
+    incidents,
+    cleaned: dict,
+    size: ResultSize,
+    sample: SampleOf | None = None,
+    first_rows: FirstRowsOf | None = None,
+    incident_types: list[IncidentType] | None = None,
 ) -> dict[str, list[Bucket]]:
     """The four facets of a valid search; `cleaned` is the FilterSet form's cleaned data."""
     scope = counted(incidents, size, sample, first_rows)
     return {
         "region": region_buckets(scope, cleaned.get("region"), FACET_LENGTH),
-        "type": [] if cleaned.get("type") else type_buckets(scope),
+        "type": [] if cleaned.get("type") else type_buckets(scope, incident_types),
         "charge": [] if cleaned.get("charge") else charge_buckets(scope),
         "year": year_buckets(scope, cleaned.get("date_from"), cleaned.get("date_to")),
     }

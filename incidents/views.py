@@ -113,10 +113,12 @@ class IncidentListView(SampledListMixin, FilteredListView):
     def get_context_data(self, **kwargs):
         filterset = self.get_filterset()
         cleaned = filterset.form.cleaned_data
+        incident_types = list(IncidentType.objects.all())
         context = super().get_context_data(
-            active=active_filters(cleaned, self.request.GET), incident_types=IncidentType.objects.all(), **kwargs
+            active=active_filters(cleaned, self.request.GET), incident_types=incident_types, **kwargs
         )
-        context["facets"] = facets_for(filterset.qs, cleaned, context["paginator"].size, self.sample, self.first_rows)
+        size = context["paginator"].size
+        context["facets"] = facets_for(filterset.qs, cleaned, size, self.sample, self.first_rows, incident_types)
         return context
 
 
