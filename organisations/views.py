@@ -35,7 +35,9 @@ class OrganisationDetailView(PagedListMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         organisation = self.object
-        parent = Organisation.objects.public().filter(pk=organisation.parent_id).first()
+        parent = (
+            Organisation.objects.public().filter(pk=organisation.parent_id).first() if organisation.parent_id else None
+        )
         pages = self.paged(public_incidents().involving(organisation=organisation))
         return super().get_context_data(
             parent=parent,

@@ -112,6 +112,18 @@ def test_organisation_page_hides_confidential_branches_and_members(client, demo)
     assert client.get(make_organisation("Hidden", confidential=True).get_absolute_url()).status_code == 404
 
 
+def test_a_branch_page_names_its_parent_only_when_the_parent_is_public(client):
+    union = make_organisation("Open Union")
+    branch = make_organisation("Open Union, Aktau branch", parent=union)
+    html = html_of(client, branch.get_absolute_url())
+    assert f'<dt>Branch or part of</dt><dd><a href="{union.get_absolute_url()}">Open Union</a></dd>' in html
+    cell = make_organisation("Hidden Cell", confidential=True)
+    cover = make_organisation("Cover Society", parent=cell)
+    html = html_of(client, cover.get_absolute_url())
+    assert "Hidden Cell" not in html and "Branch or part of" not in html
+    assert "Branch or part of" not in html_of(client, union.get_absolute_url())
+
+
 def test_charges_list_counts_only_public_cases(client, demo):
     provision = make_provision("77")
     Charge.objects.create(person=make_person(), provision=provision, incident=make_incident(), status="charged")
@@ -266,7 +278,7 @@ def test_a_person_page_names_only_relatives_the_public_may_read_about(client, de
     ("page", "queries"),
     [
         ("person", 7),  # person, variants, memberships, relationships, how busy, page, charges beside it
-        ("organisation", 6),  # organisation, aliases, branches, members, parent, page
+        ("organisation", 5),  # organisation, aliases, branches, members, page (no parent to look up)
         ("provision", 3),  # provision, equivalents, page (without equivalents, no query for their cases)
     ],
 )
