@@ -13,7 +13,8 @@ the query count, and in the same run on the same data:
 - the HTTP floor: a trivial Django view served the same way;
 - the Django admin change list doing the same search or filter, where it can express it;
 - Datasette serving the same incidents flattened into SQLite with full-text search, over
-  loopback HTTP, where it can express the search (its own HTTP floor is reported beside it).
+  loopback HTTP, where it can express the search (its own HTTP floor is reported beside it);
+- where the page's own time goes: compiling SQL, the driver, templates, the rest (`TimeSpent`).
 Results go to bench/results/<SIZE>.md and bench/results/<SIZE>.json.
 """
 
@@ -41,7 +42,10 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.backends.utils import CursorWrapper  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from django.db.models.sql.compiler import SQLCompiler  # noqa: E402
+from django.template.base import Template  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
@@ -53,6 +57,7 @@ from places.models import Place  # noqa: E402
 RUNS = int(os.environ.get("BENCH_RUNS", "30"))
 CSV_ROWS = 100_000
 WARM_UP = 3
+BREAKDOWN_RUNS = 10
 RESULTS = ROOT / "bench" / "results"
 DATASETTE = ROOT / ".venv-bench" / "bin" / "datasette"
 
@@ -122,6 +127,71 @@ def timed_replay(queries: list[str]) -> float:
             if cursor.description:
                 cursor.fetchall()
     return (time.perf_counter() - started) * 1000
+
+
+class TimeSpent:
+    """Where a request's time goes: compiling querysets to SQL, the driver (sending the SQL and
+    reading the rows), rendering templates, and the rest (model instances, views, middleware).
+
+    Each part's own time only: a query that a template runs while rendering (a lazy queryset)
+    counts as compile and driver time, not as template time. Measured apart from the timed runs,
+    whose figures carry no wrapper.
+    """
+
+    hooks = [
+        ("compile", SQLCompiler, "as_sql"),
+        ("driver", CursorWrapper, "_execute"),
+        ("template", Template, "render"),
+    ]
+
+    def __init__(self):
+        self.spent = {name: 0.0 for name, _owner, _method in self.hooks}
+        self.running: list[str] = []
+        self.since = 0.0
+
+    def reset(self) -> None:
+        self.spent = dict.fromkeys(self.spent, 0.0)
+
+    def __enter__(self):
+        self.originals = [(owner, method, getattr(owner, method)) for _name, owner, method in self.hooks]
+        for (name, owner, method), (_owner, _method, original) in zip(self.hooks, self.originals, strict=True):
+            setattr(owner, method, self.timed(name, original))
+        return self
+
+    def __exit__(self, *exc_info):
+        for owner, method, original in self.originals:
+            setattr(owner, method, original)
+
+    def switch(self, now: float) -> None:
+        """Charge the time since the last switch to the part running until now."""
+        if self.running:
+            self.spent[self.running[-1]] += (now - self.since) * 1000
+        self.since = now
+
+    def timed(self, name: str, original):
+        def wrapper(*args, **kwargs):
+            self.switch(time.perf_counter())
+            self.running.append(name)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.switch(time.perf_counter())
+                self.running.pop()
+
+        return wrapper
+
+
+def time_breakdown(client: Client, url: str, runs: int) -> dict:
+    """Medians over `runs` requests of each part of `TimeSpent`, in ms."""
+    samples: dict[str, list[float]] = {"compile": [], "driver": [], "template": [], "other": []}
+    with TimeSpent() as spent:
+        for _ in range(runs):
+            spent.reset()
+            total = timed_get(client, url)[0]
+            for name, value in spent.spent.items():
+                samples[name].append(value)
+            samples["other"].append(total - sum(spent.spent.values()))
+    return {f"{name}_ms": round(statistics.median(values), 2) for name, values in samples.items()}
 
 
 def database_floor(client: Client, url: str) -> dict:
@@ -528,6 +598,34 @@ def write_results(size: int, report: dict) -> None:
             "; ".join(page["plan_warnings"]) or "–",
         ]
         lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
+    lines += [
+        "",
+        "## Where each page's time goes",
+        "",
+        f"Medians over {BREAKDOWN_RUNS} requests per page, measured after the timed runs with each part "
+        "wrapped, each part's own time. Compile: querysets turned into SQL. Driver: psycopg2 sending "
+        "the SQL, the server planning and running it, the rows read back. Template: rendering. Other: "
+        "model instances, views, middleware and the HTTP floor. No Python: what p50 / (DB + HTTP floor) "
+        "would be if the page cost nothing but its SQL replay and the HTTP floor.",
+        "",
+        "| page | compile ms | driver ms | template ms | other ms | no Python: (replay + HTTP) / (DB + HTTP) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for page in report["pages"]:
+        spent = page.get("time_spent")
+        if not spent:
+            continue
+        floors = None if page["raw_sql_ms"] is None else page["raw_sql_ms"] + floor
+        replayed = None if page.get("sql_replay_ms") is None else page["sql_replay_ms"] + floor
+        cells = [
+            page["name"],
+            spent["compile_ms"],
+            spent["driver_ms"],
+            spent["template_ms"],
+            spent["other_ms"],
+            ratio(replayed, floors),
+        ]
+        lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
     export = report["csv_export"]
     lines += [
         "",
@@ -568,6 +666,7 @@ def main() -> None:
             replays = {}
         timings = measure_in_turn(client, urls, replays)
         http_floor = timings["/bench-floor/"]["p50_ms"]
+        breakdowns = {spec["url"]: time_breakdown(client, spec["url"], BREAKDOWN_RUNS) for spec in specs}
         results = []
         for spec in specs:
             timing = timings[spec["url"]]
@@ -582,6 +681,7 @@ def main() -> None:
                     "runs": RUNS,
                     **timing,
                     **floor,
+                    "time_spent": breakdowns[spec["url"]],
                     "admin_p50_ms": admin,
                     "datasette_p50_ms": None,
                 }
