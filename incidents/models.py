@@ -81,14 +81,14 @@ class IncidentQuerySet(models.QuerySet):
         # check of each row's incident made the busiest person's page three times slower, and the
         # page of a person in 923 incidents took 43 ms instead of 31 (at a million incidents).
         if person is None:
-            involved = Involvement.objects.of_public_actors().filter(organisation=organisation).values("incident")
+            involved = Involvement.objects.of_public_actor(organisation).values("incident")
             return self.public().filter(pk__in=involved)
         if Involvement.objects.filter(person=person).order_by()[:BUSY_PERSON].count() < BUSY_PERSON:
-            involved = Involvement.objects.of_public_actors().filter(person=person).order_by().values("incident")
-            charged = Charge.objects.of_public_people().filter(person=person).order_by().values("incident")
+            involved = Involvement.objects.of_public_actor(person).order_by().values("incident")
+            charged = Charge.objects.of_public_person(person).order_by().values("incident")
             return self.public().filter(pk__in=involved.union(charged))
-        involved = Involvement.objects.of_public_actors().filter(person=person, incident=OuterRef("pk"))
-        charged = Charge.objects.of_public_people().filter(person=person, incident=OuterRef("pk"))
+        involved = Involvement.objects.of_public_actor(person).filter(incident=OuterRef("pk"))
+        charged = Charge.objects.of_public_person(person).filter(incident=OuterRef("pk"))
         return self.public().filter(Exists(involved) | Exists(charged))
 
     def in_region(self, place) -> "IncidentQuerySet":
@@ -599,6 +599,20 @@ class InvolvementQuerySet(models.QuerySet):
             .filter(~Exists(confidential_organisation))
         )
 
+    def of_public_actor(self, actor: "Person | Organisation"):
+        """The rows of one person or organisation, by the same rule as `of_public_actors()`.
+
+        The actor's part of the rule is read from the record at hand, and a person's rows name no
+        organisation (the `involvement_names_exactly_one_actor` constraint), so only the rows'
+        own flag is left to check: over the busiest person's 17,000 rows PostgreSQL no longer
+        joins the person and anti-joins the confidential organisations row by row (their page's
+        incidents at a million: 12.0 -> 9.2 ms, planning 0.69 -> 0.29 ms).
+        """
+        if actor.confidential:
+            return self.none()
+        actor_field = "person" if isinstance(actor, Person) else "organisation"
+        return self.filter(**{actor_field: actor}, confidential=False)
+
 
 class Involvement(models.Model):
     """Who took part in an incident and how: a person, an organisation, or someone unidentified."""
@@ -830,6 +844,10 @@ class ChargeQuerySet(models.QuerySet):
         """
         confidential_person = Person.objects.filter(pk=OuterRef("person"), confidential=True)
         return self.filter(~Exists(confidential_person))
+
+    def of_public_person(self, person: Person):
+        """The charges of one person, by the same rule as `of_public_people()`, read from the person at hand."""
+        return self.none() if person.confidential else self.filter(person=person)
 
     def in_sample(self):
         """The charges of the sample incidents (see `Charge.sample_bucket`)."""

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from incidents.models import Charge, IncidentType
+from incidents.models import Charge, Incident, IncidentType, Involvement
 from places.models import Place
 
 from .factories import involve, make_incident, make_organisation, make_person, make_provision
@@ -185,3 +185,37 @@ def test_results_are_paginated_with_the_total(client, db):
     assert dates == sorted(dates, reverse=True)
     api = client.get("/api/incidents/", {"q": "bulk marker", "page": "2"}).json()
     assert api["count"] == 30 and len(api["results"]) == 5
+
+
+@pytest.mark.parametrize("busy_from", [1000, 2], ids=["a few rows", "walked newest first"])
+def test_an_actors_incidents_follow_the_rows_rule_in_either_shape(monkeypatch, db, busy_from):
+    """`involving()` reads an actor's part of the rule from the actor at hand: it must find exactly
+    the incidents that the general rule (`Involvement.objects.public()`, `Charge.objects.public()`)
+    finds, for people and organisations, confidential or not."""
+    monkeypatch.setattr("incidents.models.BUSY_PERSON", busy_from)
+    call_command("load_demo", verbosity=0)
+    provision = make_provision("600")
+    named, covert = make_person("Aruzhan Named"), make_person("Covert Person", confidential=True)
+    union, secret_union = make_organisation("Open Union"), make_organisation("Secret Union", confidential=True)
+    for actor in ({"person": named}, {"person": covert}, {"organisation": union}, {"organisation": secret_union}):
+        involve(make_incident(title="Public row"), **actor)
+        involve(make_incident(title="Confidential row"), confidential=True, **actor)
+        involve(make_incident(title="Draft", status="draft"), **actor)
+    for person in (named, covert):
+        Charge.objects.create(person=person, provision=provision, incident=make_incident(), status="charged")
+        draft = make_incident(title="Draft charge", status="draft")
+        Charge.objects.create(person=person, provision=provision, incident=draft, status="charged")
+
+    public = Incident.objects.public()
+    for person in (named, covert):
+        expected = {
+            *Involvement.objects.public().filter(person=person).values_list("incident", flat=True),
+            *Charge.objects.public().filter(person=person).values_list("incident", flat=True),
+        }
+        assert set(public.involving(person=person).values_list("pk", flat=True)) == expected
+    for organisation in (union, secret_union):
+        rows = Involvement.objects.public().filter(organisation=organisation)
+        expected = set(rows.values_list("incident", flat=True))
+        assert set(public.involving(organisation=organisation).values_list("pk", flat=True)) == expected
+    assert len(public.involving(person=named)) == 2 and len(public.involving(organisation=union)) == 1
+    assert not public.involving(person=covert).exists() and not public.involving(organisation=secret_union).exists()
