@@ -16,7 +16,7 @@ class OrganisationListView(UncountedListMixin, FilteredListView):
     filterset_class = OrganisationFilter
 
     def get_base_queryset(self):
-        return Organisation.objects.public().select_related("parent", "area")
+        return Organisation.objects.public().select_related("area")
 
 
 class OrganisationDetailView(PagedListMixin, DetailView):
