@@ -4,8 +4,8 @@ from django.views.generic import DetailView
 
 from core.querysets import built_once
 from core.views import FilteredListView, PagedListMixin, UncountedListMixin
-from incidents.models import people_in_public_cases, shown_people
-from incidents.views import public_charge_rows, public_incidents
+from incidents.models import Charge, people_in_public_cases, shown_people
+from incidents.views import public_incidents
 from organisations.models import Membership, Organisation
 
 from .filters import PersonFilter
@@ -40,7 +40,7 @@ class PersonDetailView(PagedListMixin, DetailView):
         people rule asks; only a person without one (a relative of someone in a case) is checked by
         the whole rule, whose fourteen subqueries take 18 ms to build and plan."""
         person = super().get_object(queryset)
-        charges = public_charge_rows().filter(person=person)
+        charges = Charge.objects.of_public_person(person).select_related("provision__jurisdiction")
         incidents = (
             public_incidents()
             .involving(person=person)

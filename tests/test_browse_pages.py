@@ -310,9 +310,12 @@ def test_a_person_page_shows_each_charge_beside_its_incident(client):
     incident = make_incident(title="Arrest at the airport")
     involve(incident, person=person)
     Charge.objects.create(person=person, provision=make_provision("164"), incident=incident, status="charged")
+    co_accused = make_person("Co-accused Person", consent_to_publish=True)
+    Charge.objects.create(person=co_accused, provision=make_provision("174"), incident=incident, status="charged")
     other = make_incident(title="Unrelated search")
     involve(other, person=person)
     items = client.get(person.get_absolute_url()).content.decode().split('<li class="incident">')
     charged = next(item for item in items if "Arrest at the airport" in item)
     assert "Charged under" in charged and "Article 164" in charged
+    assert "Article 174" not in charged, "a co-accused's charge is not this person's"
     assert "Charged under" not in next(item for item in items if "Unrelated search" in item)
