@@ -22,8 +22,8 @@ django.setup()
 
 from django.http.multipartparser import MultiPartParser  # noqa: E402
 
-from incidents.files import inspect  # noqa: E402
-from incidents.uploads import HashingUploadHandler  # noqa: E402
+from evidence_files.files import inspect  # noqa: E402
+from evidence_files.uploads import HashingUploadHandler  # noqa: E402
 
 
 def peak_rss_mb() -> float:

@@ -31,6 +31,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from incidents.models import Incident, IncidentType, Involvement  # noqa: E402
+from incidents.search import refresh_search_text  # noqa: E402
 from people.models import Person  # noqa: E402
 from places.models import Place  # noqa: E402
 
@@ -73,7 +74,7 @@ def build(count: int) -> None:
         Involvement(incident=incident, person=person, role="victim")
         for incident, person in zip(incidents, people, strict=True)
     )
-    Incident.objects.all().refresh_search_text()
+    refresh_search_text(Incident.objects.all())
 
 
 def main() -> None:

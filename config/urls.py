@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/", include("incidents.api")),
     path("people/", include("people.urls")),
     path("organisations/", include("organisations.urls")),
+    path("", include("evidence_files.urls")),
     path("", include("incidents.urls")),
 ]

@@ -5,9 +5,6 @@ from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.serializers import HyperlinkedIdentityField
-
-from .links import slug_url
 
 
 class ListFilterBackend(DjangoFilterBackend):
@@ -29,17 +26,3 @@ class FormatNegotiation(DefaultContentNegotiation):
         except Http404:
             formats = ", ".join(renderer.format for renderer in renderers)
             raise ValidationError({"format": [f"There is no format “{format}”; use one of: {formats}."]}) from None
-
-
-class SlugIdentityField(HyperlinkedIdentityField):
-    """A record's own API address, from its slug, built by `core.links.slug_url` as the pages'
-    links are: a list of 25 incidents builds about a hundred addresses. An address with a format
-    suffix (`/api/incidents/<slug>.json`) is left to reverse()."""
-
-    def __init__(self, view_name: str, **kwargs):
-        super().__init__(view_name=view_name, lookup_field="slug", **kwargs)
-
-    def get_url(self, obj, view_name, request, format):
-        if format:
-            return super().get_url(obj, view_name, request, format)
-        return request.build_absolute_uri(slug_url(view_name, obj.slug))

@@ -58,10 +58,15 @@ def size_of(queryset, estimate: int | None = None, count_rows: Callable[[], int]
 
 
 class BoundedPaginator(Paginator):
-    """Page numbers over the first EXACT_COUNT_LIMIT results, whatever the size of the result set."""
+    """Page numbers over the first EXACT_COUNT_LIMIT results, whatever the size of the result set.
 
-    estimate: int | None = None  # set by a view that has read the sample already
-    count_rows: Callable[[], int] | None = None  # set by a view that reads the rows to count them
+    `size`: the result set's size when the caller has it already (`incidents.results`).
+    """
+
+    def __init__(self, object_list, per_page, *args, size: ResultSize | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if size is not None:
+            self.size = size
 
     @property
     def reach(self) -> str:
@@ -70,7 +75,7 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def size(self) -> ResultSize:
-        return size_of(self.object_list, estimate=self.estimate, count_rows=self.count_rows)
+        return size_of(self.object_list)
 
     @cached_property
     def count(self) -> int:

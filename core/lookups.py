@@ -7,8 +7,9 @@ class AnyOf(Lookup):
     """`column = ANY(array)`: a column equal to one of many values, passed as one parameter.
 
     Filtering with `__in` on the ids of a result set already read compiles one placeholder per
-    id: about 75 ms for 7,000 ids. The array goes as the text of an array literal: adapting a
-    Python list of 7,000 integers took psycopg2 8 ms. SQLite reads the list as a JSON array.
+    id, which for thousands of ids costs more than the query. The array goes as the text of an
+    array literal, which psycopg2 passes on as it is, rather than a Python list it would adapt
+    value by value. SQLite reads the list as a JSON array.
     """
 
     lookup_name = "any_of"

@@ -9,11 +9,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from core.admin import HistoryAdmin
+from evidence_files.files import accepted_kinds_text
+from evidence_files.services import removing_unrecorded_files, store_evidence_file
+from evidence_files.uploads import EvidenceFilesField
 from sources.admin import CitationInline
 
 from . import workflow
-from .evidence import EvidenceAccess, removing_unrecorded_files, store_evidence_file
-from .files import accepted_kinds_text
 from .forms import IncidentAdminForm, RetractForm, ReviewForm
 from .models import (
     Charge,
@@ -26,7 +27,6 @@ from .models import (
     StaleEditError,
     SubmittedIncident,
 )
-from .uploads import EvidenceFilesField
 
 
 class FollowsIncidentStateInline:
@@ -106,7 +106,7 @@ class EvidenceFilesMixin:
             '<li><a href="{}">{}</a> — {}, {}; SHA-256 <code>{}</code>; uploaded by {} on {}</li>',
             (
                 (
-                    reverse("incidents:evidence-original", args=[attachment.public_id]),
+                    reverse("evidence_files:original", args=[attachment.public_id]),
                     attachment.original_filename,
                     attachment.stored_file.content_type,
                     filesizeformat(attachment.stored_file.size),
@@ -494,27 +494,3 @@ class EvidenceAdmin(EvidenceFilesMixin, IncidentRowAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         attach_uploaded_files(request, [form])
-
-
-@admin.register(EvidenceAccess)
-class EvidenceAccessAdmin(admin.ModelAdmin):
-    """The log of who opened which original: written by the system, read here, never edited."""
-
-    list_display = ["accessed_at", "user", "attachment", "evidence", "was_public"]
-    list_filter = ["was_public", "accessed_at"]
-    list_select_related = ["user", "attachment__evidence"]
-    search_fields = ["user__username", "attachment__original_filename", "attachment__stored_file__sha256"]
-    date_hierarchy = "accessed_at"
-
-    @admin.display(description="evidence")
-    def evidence(self, access):
-        return access.attachment.evidence
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -10,9 +10,9 @@ from organisations.api import OrganisationViewSet
 from people.api import PersonViewSet
 
 from .filters import IncidentFilter
-from .models import LegalProvision, public_case_counts
+from .models import Incident, LegalProvision
+from .querysets import public_case_counts
 from .serializers import IncidentSerializer, ProvisionSerializer
-from .views import public_incidents, with_public_actors_and_charges
 
 
 class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
@@ -24,7 +24,7 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self):
-        return with_public_actors_and_charges(public_incidents())
+        return Incident.objects.shown_in_lists().with_public_actors_and_charges()
 
 
 class ProvisionViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,8 +7,4 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self):
-        from PIL import Image
-
-        # Pillow's own decompression-bomb guard follows the evidence pixel limit.
-        Image.MAX_IMAGE_PIXELS = settings.EVIDENCE_MAX_IMAGE_PIXELS
         from . import signals  # noqa: F401 (connects the search-text receivers)

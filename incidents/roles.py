@@ -52,21 +52,27 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
         ("incidents", "verify_incident"),
         ("incidents", "retract_incident"),
         ("incidents", "view_submittedincident"),
-        ("incidents", "view_evidenceaccess"),
+        ("evidence_files", "view_evidenceaccess"),
     ]
     administrator = [
         *_codenames(ENTERED, ["view"]),
         *_codenames(VOCABULARIES + USERS, ["view", "add", "change", "delete"]),
-        ("incidents", "view_evidenceaccess"),
+        ("evidence_files", "view_evidenceaccess"),
     ]
     return {RESEARCHER: researcher, VERIFIER: verifier, ADMINISTRATOR: administrator}
 
 
-def grant_role_permissions(Group, Permission) -> None:  # noqa: N803 (model classes, historical in migrations)
-    """Create the groups and set their permissions to exactly the table above."""
+def grant_role_permissions(Group, Permission, former_app_labels: dict[str, str] | None = None) -> None:  # noqa: N803
+    """Create the groups and set their permissions to exactly the table above.
+
+    `Group` and `Permission` are the historical models of a migration. A migration that runs
+    before some models moved to another app names the app they were in then (`former_app_labels`).
+    """
+    former_app_labels = former_app_labels or {}
     for role, pairs in role_permissions().items():
         group = Group.objects.get_or_create(name=role)[0]
         permissions = []
         for app_label, codename in pairs:
+            app_label = former_app_labels.get(app_label, app_label)
             permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         group.permissions.set(permissions)

@@ -1,7 +1,5 @@
 from rest_framework import serializers
 
-from core.api import SlugIdentityField
-
 from .models import Charge, Incident, IncidentType, Involvement, LegalProvision
 
 
@@ -48,7 +46,7 @@ class ProvisionSummarySerializer(serializers.ModelSerializer):
 
 
 class ProvisionSerializer(ProvisionSummarySerializer):
-    url = SlugIdentityField("api:provision-detail")
+    url = serializers.HyperlinkedIdentityField(view_name="api:provision-detail", lookup_field="slug")
     case_count = serializers.SerializerMethodField(
         help_text="Public charges under this provision; an estimate when case_count_is_exact is false."
     )
@@ -78,7 +76,7 @@ class ChargeSerializer(serializers.ModelSerializer):
 
 
 class IncidentSerializer(serializers.HyperlinkedModelSerializer):
-    url = SlugIdentityField("api:incident-detail")
+    url = serializers.HyperlinkedIdentityField(view_name="api:incident-detail", lookup_field="slug")
     page = serializers.SerializerMethodField(help_text="The incident's public web page.")
     type = IncidentTypeSerializer(source="incident_type")
     place = PlaceSummarySerializer(allow_null=True)

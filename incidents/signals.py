@@ -3,7 +3,7 @@
 People and organisations know nothing of incidents (they sit lower in the dependency order), so
 they cannot ask for the rebuild themselves; the incidents app listens to their saves and
 deletions instead. Each receiver only picks the incidents concerned and calls the one explicit
-rebuild, `IncidentQuerySet.refresh_search_text`. A bulk `QuerySet.update()` sends no signal:
+rebuild, `incidents.search.refresh_search_text`. A bulk `QuerySet.update()` sends no signal:
 after one, run `manage.py refresh_search_text`.
 """
 
@@ -17,6 +17,7 @@ from places.models import Place
 from places.signals import place_moved
 
 from .models import Incident, Involvement
+from .search import refresh_search_text
 
 
 def refresh_incidents_of(*, person_id: int | None = None, organisation_id: int | None = None) -> None:
@@ -25,13 +26,13 @@ def refresh_incidents_of(*, person_id: int | None = None, organisation_id: int |
         incidents = Incident.objects.filter(involvements__person_id=person_id)
     elif organisation_id is not None:
         incidents = Incident.objects.filter(involvements__organisation_id=organisation_id)
-    Incident.objects.filter(pk__in=incidents.values("pk")).refresh_search_text()
+    refresh_search_text(Incident.objects.filter(pk__in=incidents.values("pk")))
 
 
 @receiver([post_save, post_delete], sender=Involvement, dispatch_uid="search_text_involvement")
 def involvement_changed(sender, instance: Involvement, raw: bool = False, **kwargs):
     if not raw:
-        Incident.objects.filter(pk=instance.incident_id).refresh_search_text()
+        refresh_search_text(Incident.objects.filter(pk=instance.incident_id))
 
 
 @receiver(post_save, sender=Person, dispatch_uid="search_text_person")

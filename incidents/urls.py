@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import evidence_views, views
+from . import views
 
 app_name = "incidents"
 
@@ -9,9 +9,6 @@ urlpatterns = [
     path("incidents/", views.IncidentListView.as_view(), name="list"),
     path("incidents/export.csv", views.export_csv, name="export_csv"),
     path("incidents/<slug:slug>/", views.IncidentDetailView.as_view(), name="detail"),
-    path("evidence/<uuid:public_id>/image/", evidence_views.public_image, name="evidence-image"),
-    path("evidence/<uuid:public_id>/thumbnail/", evidence_views.public_thumbnail, name="evidence-thumbnail"),
-    path("evidence/<uuid:public_id>/original/", evidence_views.original, name="evidence-original"),
     path("charges/", views.ProvisionListView.as_view(), name="provision_list"),
     path("charges/<slug:slug>/", views.ProvisionDetailView.as_view(), name="provision"),
     path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region"),

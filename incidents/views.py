@@ -6,53 +6,15 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from core.counting import BoundedPaginator, size_of
-from core.querysets import built_once
 from core.views import FilteredListView, PagedListMixin, filter_errors, query_without
+from evidence_files.models import EvidenceFile
 from places.models import Place
 from sources.models import Citation, attach_public_citations
 
 from .export import csv_rows
-from .facets import FirstRowsOf, SampleOf, counted, facets_for, region_buckets, type_buckets
 from .filters import IncidentFilter
-from .models import Charge, Evidence, Incident, IncidentLink, IncidentType, Involvement, LegalProvision
-
-
-@built_once
-def public_incidents():
-    """The public incidents, with what every list shows of them."""
-    return Incident.objects.public().select_related("incident_type", "place")
-
-
-@built_once
-def public_actor_rows():
-    """Involvements by their own part of the public rule, with their person or organisation."""
-    return Involvement.objects.of_public_actors().select_related("person", "organisation")
-
-
-@built_once
-def public_charge_rows():
-    """Charges by their own part of the public rule, with their person and provision."""
-    return Charge.objects.of_public_people().select_related("person", "provision__jurisdiction")
-
-
-@built_once
-def public_evidence():
-    return Evidence.objects.public()
-
-
-def with_public_actors_and_charges(incidents):
-    """The public ones of these incidents, with their public involvements and charges, fetched
-    once for a whole list.
-
-    The incidents are narrowed to public ones here, so each row is checked by its own part of the
-    public rule only: without a second join on the incident, the queries are quicker to build and
-    to plan.
-    """
-    return incidents.public().prefetch_related(
-        Prefetch("involvements", queryset=public_actor_rows(), to_attr="public_involvements"),
-        Prefetch("charges", queryset=public_charge_rows(), to_attr="public_charges"),
-    )
+from .models import Charge, Evidence, Incident, IncidentLink, IncidentType, LegalProvision
+from .results import SearchResults
 
 
 class HomeView(ListView):
@@ -60,47 +22,32 @@ class HomeView(ListView):
     context_object_name = "latest_incidents"
 
     def get_queryset(self):
-        return public_incidents()[:10]
+        return Incident.objects.shown_in_lists()[:10]
 
     def get_context_data(self, **kwargs):
-        public = Incident.objects.public()
-        sample = SampleOf(public.in_sample())
-        size = size_of(public, estimate=sample.estimate)
-        return super().get_context_data(
-            incident_count=size, incident_types=type_buckets(counted(public, size, sample)), **kwargs
-        )
+        results = SearchResults.of(Incident.objects.public())
+        return super().get_context_data(incident_count=results.size, incident_types=results.types(), **kwargs)
 
 
-class SampledListMixin:
-    """A list of incidents whose sample is read once: for the size the paginator shows (the
-    estimate) and, in a large result set, for the facets (`counted(..., self.sample)`). When the
-    size is counted, the rows counted feed the facets too (`self.first_rows`)."""
+class SearchResultsMixin:
+    """A list of incidents paged by its `SearchResults` (`self.results`), which the facets read too."""
 
-    paginator_class = BoundedPaginator
-
-    def get_paginator(self, queryset, *args, **kwargs):
-        paginator = super().get_paginator(queryset, *args, **kwargs)
-        self.sample = SampleOf(self.in_sample(queryset))
-        self.first_rows = FirstRowsOf(queryset)
-        paginator.estimate = self.sample.estimate
-        paginator.count_rows = lambda: self.first_rows.count
-        return paginator
-
-    def in_sample(self, queryset):
-        return queryset.in_sample()
+    def get_paginator(self, queryset, per_page, *args, **kwargs):
+        return self.results.paginator(per_page)
 
 
-class IncidentListView(SampledListMixin, FilteredListView):
+class IncidentListView(SearchResultsMixin, FilteredListView):
     template_name = "incidents/incident_list.html"
     context_object_name = "incidents"
     paginate_by = settings.INCIDENTS_PER_PAGE
     filterset_class = IncidentFilter
 
     def get_base_queryset(self):
-        return public_incidents()
+        return Incident.objects.shown_in_lists()
 
-    def in_sample(self, queryset):
-        return self.get_filterset().sample
+    def get_queryset(self):
+        self.results = SearchResults.of_filterset(self.get_filterset())
+        return self.results.incidents
 
     def get_invalid_context_data(self, **kwargs):
         valid = self.get_filterset().form.cleaned_data
@@ -117,8 +64,7 @@ class IncidentListView(SampledListMixin, FilteredListView):
         context = super().get_context_data(
             active=active_filters(cleaned, self.request.GET), incident_types=incident_types, **kwargs
         )
-        size = context["paginator"].size
-        context["facets"] = facets_for(filterset.qs, cleaned, size, self.sample, self.first_rows, incident_types)
+        context["facets"] = self.results.facets(cleaned, incident_types)
         return context
 
 
@@ -147,12 +93,12 @@ def active_filters(cleaned: dict, query: QueryDict) -> list[dict]:
 @require_safe
 def export_csv(request):
     """The current search as CSV, written row by row so that a large export never sits in memory."""
-    filterset = IncidentFilter(request.GET, queryset=public_incidents(), request=request)
+    filterset = IncidentFilter(request.GET, queryset=Incident.objects.shown_in_lists(), request=request)
     if not filterset.is_valid():
         problems = [f"{error['parameter']}: {error['message']}" for error in filter_errors(filterset)]
         message = "The export was not made:\n" + "\n".join(problems) + "\n"
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-    rows = csv_rows(with_public_actors_and_charges(filterset.qs), request.build_absolute_uri)
+    rows = csv_rows(filterset.qs.with_public_actors_and_charges(), request.build_absolute_uri)
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="vigil-incidents.csv"'
     return response
@@ -173,8 +119,10 @@ class IncidentDetailView(DetailView):
             return TemplateResponse(request, "incidents/incident_retracted.html", {"incident": retracted}, status=410)
 
     def get_queryset(self):
-        return with_public_actors_and_charges(public_incidents()).prefetch_related(
-            Prefetch("evidence", queryset=public_evidence())
+        return (
+            Incident.objects.shown_in_lists()
+            .with_public_actors_and_charges()
+            .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.public()))
         )
 
     def get_context_data(self, **kwargs):
@@ -188,7 +136,12 @@ class IncidentDetailView(DetailView):
         for citation in incident.public_citations:
             claims.setdefault(citation.claim, []).append(citation)
         return super().get_context_data(
-            timeline=timeline_of(incident), sources=sources, claims=claims, place_trail=place_trail(incident), **kwargs
+            timeline=timeline_of(incident),
+            sources=sources,
+            claims=claims,
+            place_trail=place_trail(incident),
+            evidence_images=EvidenceFile.objects.public_images().filter(evidence__incident=incident),
+            **kwargs,
         )
 
 
@@ -244,7 +197,7 @@ class ProvisionDetailView(PagedListMixin, DetailView):
     def get_context_data(self, **kwargs):
         provision = self.object
         equivalents = list(provision.equivalents.select_related("jurisdiction"))
-        # Only what a row shows: each table joined costs planning time (a join of seven took 11 ms).
+        # Only what a row shows: each table joined costs planning time.
         cases = (
             Charge.objects.public()
             .select_related("person", "incident")
@@ -261,7 +214,7 @@ class ProvisionDetailView(PagedListMixin, DetailView):
         )
 
 
-class RegionDetailView(SampledListMixin, ListView):
+class RegionDetailView(SearchResultsMixin, ListView):
     """A place, what lies inside it, and every public incident there."""
 
     template_name = "incidents/region_detail.html"
@@ -270,10 +223,13 @@ class RegionDetailView(SampledListMixin, ListView):
 
     def get_queryset(self):
         self.region = get_object_or_404(Place, slug=self.kwargs["slug"])
-        return public_incidents().in_region(self.region)
+        self.results = SearchResults.of(Incident.objects.shown_in_lists().in_region(self.region))
+        return self.results.incidents
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(region=self.region, trail=self.region.ancestors(), **kwargs)
-        scope = counted(self.object_list, context["paginator"].size, self.sample, self.first_rows)
-        context["subregions"] = region_buckets(scope, self.region)
-        return context
+        return super().get_context_data(
+            region=self.region,
+            trail=self.region.ancestors(),
+            subregions=self.results.subregions(self.region),
+            **kwargs,
+        )

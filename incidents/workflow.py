@@ -17,9 +17,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from evidence_files.models import EvidenceFile
 from sources.models import Citation
 
-from .models import Charge, Evidence, EvidenceFile, Incident, IncidentLink, Involvement
+from .models import Charge, Evidence, Incident, IncidentLink, Involvement
 
 Status = Incident.Status
 

@@ -2,26 +2,15 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import DatePrecision, format_date, truncate_to_precision
-from core.links import slug_url
 from core.models import SluggedRecord
-from core.text import normalise_name, search_words
+from core.text import normalise_name
 
-
-class OrganisationQuerySet(models.QuerySet):
-    def public(self):
-        return self.filter(confidential=False)
-
-    def matching(self, query: str) -> "OrganisationQuerySet":
-        """Organisations with every word of the query in their name or in one of their aliases."""
-        matches = self
-        for word in search_words(query):
-            aliases = OrganisationAlias.objects.filter(normalised__contains=word).values("organisation")
-            matches = matches.filter(Q(name_normalised__contains=word) | Q(pk__in=aliases))
-        return matches
+from .querysets import OrganisationQuerySet
 
 
 class Organisation(SluggedRecord):
@@ -70,8 +59,7 @@ class Organisation(SluggedRecord):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["name"], name="organisation_by_name"),  # the organisations list reads in this order
-            # The few confidential organisations, for the NOT EXISTS of the involvements' public
-            # rule: without it the busiest person's page read all 50,000 organisations (10 ms).
+            # The few confidential organisations, for `OrganisationQuerySet.public_through()`.
             models.Index(fields=["id"], condition=Q(confidential=True), name="organisation_confidential"),
         ]
         constraints = [
@@ -84,6 +72,10 @@ class Organisation(SluggedRecord):
 
     def __str__(self):
         return self.name
+
+    def is_public(self) -> bool:
+        """The Python twin of `OrganisationQuerySet.public()`, for an organisation already read."""
+        return not self.confidential
 
     def clean(self):
         ancestor, seen = self.parent, set()
@@ -98,7 +90,7 @@ class Organisation(SluggedRecord):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return slug_url("organisations:detail", self.slug)
+        return reverse("organisations:detail", kwargs={"slug": self.slug})
 
 
 class OrganisationAlias(models.Model):

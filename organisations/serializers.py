@@ -1,7 +1,5 @@
 from rest_framework import serializers
 
-from core.api import SlugIdentityField
-
 from .models import Organisation, OrganisationAlias
 
 
@@ -12,7 +10,7 @@ class AliasSerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.HyperlinkedModelSerializer):
-    url = SlugIdentityField("api:organisation-detail")
+    url = serializers.HyperlinkedIdentityField(view_name="api:organisation-detail", lookup_field="slug")
     page = serializers.SerializerMethodField(help_text="The organisation's public web page.")
     aliases = AliasSerializer(many=True)
 

@@ -2,8 +2,8 @@ from django.db.models import Prefetch
 from django.views.generic import DetailView
 
 from core.views import FilteredListView, PagedListMixin, UncountedListMixin
-from incidents.models import shown_people
-from incidents.views import public_incidents
+from incidents.models import Incident
+from incidents.querysets import shown_people
 
 from .filters import OrganisationFilter
 from .models import Membership, Organisation
@@ -38,7 +38,7 @@ class OrganisationDetailView(PagedListMixin, DetailView):
         parent = (
             Organisation.objects.public().filter(pk=organisation.parent_id).first() if organisation.parent_id else None
         )
-        pages = self.paged(public_incidents().involving(organisation=organisation))
+        pages = self.paged(Incident.objects.shown_in_lists().involving(organisation=organisation))
         return super().get_context_data(
             parent=parent,
             members=public_members(organisation),

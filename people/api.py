@@ -1,7 +1,7 @@
 from rest_framework import viewsets
 
 from core.api import ListFilterBackend
-from incidents.models import people_in_public_cases
+from incidents.querysets import people_in_public_cases
 
 from .filters import PersonFilter
 from .serializers import PersonSerializer

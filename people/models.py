@@ -3,13 +3,15 @@ import re
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.dates import DatePrecision, format_date, truncate_to_precision
-from core.links import slug_url
 from core.models import SluggedRecord
-from core.text import normalise_name, search_words
+from core.text import normalise_name
+
+from .querysets import PersonQuerySet
 
 
 class Script(models.TextChoices):
@@ -27,24 +29,6 @@ def detect_script(text: str) -> str:
     if re.search(r"[A-Za-z\u00c0-\u024f]", text):
         return Script.LATIN
     return Script.OTHER
-
-
-class PersonQuerySet(models.QuerySet):
-    def public(self):
-        """People who may appear on public pages, under a pseudonym when they gave no consent."""
-        return self.filter(confidential=False)
-
-    def publicly_named(self):
-        """People whose name may be shown and searched publicly."""
-        return self.public().filter(consent_to_publish=True)
-
-    def matching(self, query: str) -> "PersonQuerySet":
-        """People with every word of the query in their name or in one of their name variants."""
-        matches = self
-        for word in search_words(query):
-            variants = NameVariant.objects.filter(normalised__contains=word).values("person")
-            matches = matches.filter(Q(name_normalised__contains=word) | Q(pk__in=variants))
-        return matches
 
 
 class Person(SluggedRecord):
@@ -88,9 +72,7 @@ class Person(SluggedRecord):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["name"], name="person_by_name"),  # the people list reads in this order
-            # The few confidential people, so that the public rule of a charge or an involvement
-            # checks a small index rather than each person's row: the charge facet of the
-            # sample of a million incidents took 27 ms, and takes 11 ms.
+            # The few confidential people, for `PersonQuerySet.public_through()`.
             models.Index(fields=["id"], condition=models.Q(confidential=True), name="person_confidential"),
         ]
 
@@ -106,6 +88,14 @@ class Person(SluggedRecord):
     @property
     def birth_date_display(self) -> str:
         return format_date(self.birth_date, self.birth_date_precision)
+
+    def is_public(self) -> bool:
+        """The Python twin of `PersonQuerySet.public()`, for a person already read."""
+        return not self.confidential
+
+    def is_publicly_named(self) -> bool:
+        """The Python twin of `PersonQuerySet.publicly_named()`."""
+        return self.is_public() and self.consent_to_publish
 
     @property
     def public_name(self) -> str:
@@ -124,7 +114,7 @@ class Person(SluggedRecord):
         return self.get_absolute_url() if self.consent_to_publish else None
 
     def get_absolute_url(self):
-        return slug_url("people:detail", self.slug)
+        return reverse("people:detail", kwargs={"slug": self.slug})
 
 
 class NameVariant(models.Model):

@@ -1,7 +1,5 @@
 from rest_framework import serializers
 
-from core.api import SlugIdentityField
-
 from .models import NameVariant, Person
 
 
@@ -12,7 +10,7 @@ class NameVariantSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.HyperlinkedModelSerializer):
-    url = SlugIdentityField("api:person-detail")
+    url = serializers.HyperlinkedIdentityField(view_name="api:person-detail", lookup_field="slug")
     page = serializers.SerializerMethodField(help_text="The person's public web page.")
     name_variants = NameVariantSerializer(many=True)
 

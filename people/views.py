@@ -2,10 +2,9 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.views.generic import DetailView
 
-from core.querysets import built_once
 from core.views import FilteredListView, PagedListMixin, UncountedListMixin
-from incidents.models import Charge, people_in_public_cases, shown_people
-from incidents.views import public_incidents
+from incidents.models import Charge, Incident
+from incidents.querysets import people_in_public_cases, shown_people
 from organisations.models import Membership, Organisation
 
 from .filters import PersonFilter
@@ -38,11 +37,11 @@ class PersonDetailView(PagedListMixin, DetailView):
     def get_object(self, queryset=None):
         """A named person with a public incident on the page is in a public case, which is what the
         people rule asks; only a person without one (a relative of someone in a case) is checked by
-        the whole rule, whose fourteen subqueries take 18 ms to build and plan."""
+        the whole rule, whose fourteen subqueries are the costliest part of planning the page."""
         person = super().get_object(queryset)
         charges = Charge.objects.of_public_person(person).select_related("provision__jurisdiction")
         incidents = (
-            public_incidents()
+            Incident.objects.shown_in_lists()
             .involving(person=person)
             .prefetch_related(Prefetch("charges", queryset=charges, to_attr="charges_of_person"))
         )
@@ -62,7 +61,6 @@ class PersonDetailView(PagedListMixin, DetailView):
         )
 
 
-@built_once
 def memberships_of_public_organisations():
     return Membership.objects.filter(organisation__in=Organisation.objects.public()).select_related("organisation")
 

@@ -2,10 +2,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Substr
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.links import slug_url
 from core.models import SluggedRecord
 
 from .signals import place_moved
@@ -79,7 +79,7 @@ class Place(SluggedRecord):
 
     def get_absolute_url(self):
         """The region page: the place and every public incident inside it."""
-        return slug_url("incidents:region", self.slug)
+        return reverse("incidents:region", kwargs={"slug": self.slug})
 
     def clean(self):
         if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):

@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from incidents.evidence import EvidenceAccess
+from evidence_files.models import EvidenceAccess
 from incidents.models import Charge, Incident, IncidentType, Involvement, LegalProvision
 from people.models import Person
 from places.models import Place

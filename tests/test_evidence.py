@@ -20,11 +20,12 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 from PIL import ExifTags, Image
 
+from evidence_files.files import ACCEPTED_KINDS, inspect
+from evidence_files.models import EvidenceAccess, EvidenceFile, StoredFile
+from evidence_files.services import removing_unrecorded_files, store_evidence_file
+from evidence_files.uploads import HashingUploadHandler, RefusedUpload
 from incidents import workflow
-from incidents.evidence import EvidenceAccess, EvidenceFile, StoredFile, removing_unrecorded_files, store_evidence_file
-from incidents.files import ACCEPTED_KINDS, inspect
 from incidents.models import Evidence, Incident
-from incidents.uploads import HashingUploadHandler, RefusedUpload
 from tests.factories import make_incident
 
 pytestmark = pytest.mark.django_db
@@ -533,8 +534,8 @@ def test_the_public_sees_a_stripped_copy_and_only_staff_the_original(
     publish(incident)
     editor_client.logout()
 
-    image = client.get(reverse("incidents:evidence-image", args=[attachment.public_id]))
-    thumbnail = client.get(reverse("incidents:evidence-thumbnail", args=[attachment.public_id]))
+    image = client.get(reverse("evidence_files:image", args=[attachment.public_id]))
+    thumbnail = client.get(reverse("evidence_files:thumbnail", args=[attachment.public_id]))
     sizes = []
     for response in (image, thumbnail):
         assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
@@ -550,9 +551,9 @@ def test_the_public_sees_a_stripped_copy_and_only_staff_the_original(
     assert sizes[0] == (20, 40)  # the camera's orientation is applied to the pixels
 
     detail = client.get(incident.get_absolute_url()).content.decode()
-    assert reverse("incidents:evidence-thumbnail", args=[attachment.public_id]) in detail
+    assert reverse("evidence_files:thumbnail", args=[attachment.public_id]) in detail
 
-    original_url = reverse("incidents:evidence-original", args=[attachment.public_id])
+    original_url = reverse("evidence_files:original", args=[attachment.public_id])
     assert client.get(original_url).status_code == 404
     client.force_login(editor)
     response = client.get(original_url)
@@ -575,7 +576,7 @@ def test_originals_are_hidden_from_staff_without_the_permission(client, django_u
         kind=ACCEPTED_KINDS["application/pdf"],
         uploaded_by=editor,
     )
-    url = reverse("incidents:evidence-original", args=[attachment.public_id])
+    url = reverse("evidence_files:original", args=[attachment.public_id])
     clerk = django_user_model.objects.create_user("clerk", password="a-long-test-password", is_staff=True)
     client.force_login(clerk)
     assert client.get(url).status_code == 404
@@ -610,7 +611,7 @@ def test_no_public_copy_of_evidence_the_public_may_not_see(client, editor, hidde
         uploaded_by=editor,
     )
     assert attachment.stored_file.public_image
-    for view in ("incidents:evidence-image", "incidents:evidence-thumbnail", "incidents:evidence-original"):
+    for view in ("evidence_files:image", "evidence_files:thumbnail", "evidence_files:original"):
         assert client.get(reverse(view, args=[attachment.public_id])).status_code == 404
     assert str(attachment.public_id) not in client.get(incident.get_absolute_url()).content.decode()
 
@@ -625,7 +626,7 @@ def test_public_copies_are_handed_to_the_web_server_when_configured(client, edit
         uploaded_by=editor,
     )
     publish(incident)
-    response = client.get(reverse("incidents:evidence-image", args=[attachment.public_id]))
+    response = client.get(reverse("evidence_files:image", args=[attachment.public_id]))
     assert response["X-Accel-Redirect"] == f"/protected-evidence/{attachment.stored_file.public_image.name}"
     assert response.content == b""
 
@@ -640,7 +641,7 @@ def test_a_public_image_costs_one_query(client, editor, incident, django_assert_
     )
     publish(incident)
     with django_assert_num_queries(1):
-        response = client.get(reverse("incidents:evidence-thumbnail", args=[attachment.public_id]))
+        response = client.get(reverse("evidence_files:thumbnail", args=[attachment.public_id]))
     assert response.status_code == 200 and response["Content-Type"] == "image/png"  # transparency kept
 
 
@@ -741,13 +742,13 @@ def test_the_access_log_is_read_only_in_the_admin(editor_client, editor, inciden
         kind=ACCEPTED_KINDS["application/pdf"],
         uploaded_by=editor,
     )
-    editor_client.get(reverse("incidents:evidence-original", args=[attachment.public_id]))
+    editor_client.get(reverse("evidence_files:original", args=[attachment.public_id]))
     access = EvidenceAccess.objects.get()
     assert access.was_public is False
-    listing = editor_client.get(reverse("admin:incidents_evidenceaccess_changelist")).content.decode()
+    listing = editor_client.get(reverse("admin:evidence_files_evidenceaccess_changelist")).content.decode()
     assert "ruling.pdf" in listing and "editor" in listing
-    assert editor_client.get(reverse("admin:incidents_evidenceaccess_add")).status_code == 403
-    change = editor_client.get(reverse("admin:incidents_evidenceaccess_change", args=[access.pk]))
+    assert editor_client.get(reverse("admin:evidence_files_evidenceaccess_add")).status_code == 403
+    change = editor_client.get(reverse("admin:evidence_files_evidenceaccess_change", args=[access.pk]))
     assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
 
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 from PIL import Image
 
-from incidents.evidence import EvidenceFile
+from evidence_files.models import EvidenceFile
 from incidents.models import Incident
 from tests.factories import make_incident
 

@@ -192,7 +192,7 @@ def test_an_actors_incidents_follow_the_rows_rule_in_either_shape(monkeypatch, d
     """`involving()` reads an actor's part of the rule from the actor at hand: it must find exactly
     the incidents that the general rule (`Involvement.objects.public()`, `Charge.objects.public()`)
     finds, for people and organisations, confidential or not."""
-    monkeypatch.setattr("incidents.models.BUSY_PERSON", busy_from)
+    monkeypatch.setattr("incidents.querysets.BUSY_PERSON", busy_from)
     call_command("load_demo", verbosity=0)
     provision = make_provision("600")
     named, covert = make_person("Aruzhan Named"), make_person("Covert Person", confidential=True)

@@ -1,4 +1,4 @@
-"""A URLconf that moves the incident pages, for tests of addresses built outside reverse()."""
+"""A URLconf that moves the incident pages, for tests of record addresses."""
 
 from django.urls import include, path
 

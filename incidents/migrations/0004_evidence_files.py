@@ -3,7 +3,7 @@
 import hashlib
 
 import django.db.models.deletion
-import incidents.evidence
+import evidence_files.storage
 import uuid
 from django.conf import settings
 from django.core.files import File
@@ -56,9 +56,9 @@ class Migration(migrations.Migration):
                 ('sha256', models.CharField(editable=False, max_length=64, unique=True, verbose_name='SHA-256')),
                 ('size', models.PositiveBigIntegerField(editable=False, verbose_name='size in bytes')),
                 ('content_type', models.CharField(editable=False, max_length=100, verbose_name='detected type')),
-                ('original', models.FileField(editable=False, max_length=200, storage=incidents.evidence.get_evidence_storage, upload_to='', verbose_name='original')),
-                ('public_image', models.FileField(blank=True, editable=False, max_length=200, storage=incidents.evidence.get_evidence_storage, upload_to='', verbose_name='public copy')),
-                ('thumbnail', models.FileField(blank=True, editable=False, max_length=200, storage=incidents.evidence.get_evidence_storage, upload_to='', verbose_name='thumbnail')),
+                ('original', models.FileField(editable=False, max_length=200, storage=evidence_files.storage.get_evidence_storage, upload_to='', verbose_name='original')),
+                ('public_image', models.FileField(blank=True, editable=False, max_length=200, storage=evidence_files.storage.get_evidence_storage, upload_to='', verbose_name='public copy')),
+                ('thumbnail', models.FileField(blank=True, editable=False, max_length=200, storage=evidence_files.storage.get_evidence_storage, upload_to='', verbose_name='thumbnail')),
                 ('stored_at', models.DateTimeField(auto_now_add=True, verbose_name='stored')),
             ],
             options={

@@ -10,7 +10,12 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    grant_role_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    # The evidence files' models were part of this app until evidence_files 0001 moved them.
+    grant_role_permissions(
+        apps.get_model("auth", "Group"),
+        apps.get_model("auth", "Permission"),
+        former_app_labels={"evidence_files": "incidents"},
+    )
 
 
 class Migration(migrations.Migration):

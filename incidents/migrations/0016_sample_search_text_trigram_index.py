@@ -8,9 +8,9 @@ def create_sample_trigram_index(apps, schema_editor):
 
     Estimating the size of a text search reads the sample's matches. Through the trigram index of
     the whole table, a common word is a bitmap of a quarter of the table; testing the sample's
-    8,800 rows one by one reads 8,800 scattered pages of the table (30 ms at a million
-    incidents). This index, a hundredth of the other, finds the sample's matches for "laptop" in
-    7 ms and for a name in 2 ms. SQLite has no such index type; there the migration does nothing.
+    rows one by one reads as many scattered pages of the table. This index, a hundredth of the
+    other, finds the sample's matches directly. SQLite has no such index type; there the
+    migration does nothing.
     """
     if schema_editor.connection.vendor != "postgresql":
         return

@@ -27,7 +27,9 @@ from django.utils.text import slugify
 
 from core.dates import period_of
 from core.text import normalise_name
-from incidents.models import SAMPLE_SHARE, Charge, Incident, IncidentType, Involvement, LegalProvision
+from incidents.models import Charge, Incident, IncidentType, Involvement, LegalProvision
+from incidents.querysets import SAMPLE_SHARE
+from incidents.search import refresh_search_text
 from incidents.vocabularies import ensure_default_incident_types
 from organisations.models import Organisation, OrganisationAlias
 from people.models import NameVariant, Person
@@ -216,7 +218,7 @@ class IncidentPlan:
             Involvement.objects.bulk_create(involvements)
             Charge.objects.bulk_create(charges)
             # Bulk inserts send no signals: build the search column the way every save does.
-            Incident.objects.filter(pk__in=[incident.pk for incident in incidents]).refresh_search_text()
+            refresh_search_text(Incident.objects.filter(pk__in=[incident.pk for incident in incidents]))
         return len(incidents)
 
     def incident(self, rng: random.Random, number: int) -> Incident:

@@ -3,7 +3,8 @@ from collections.abc import Iterator
 from django.core.files.storage import Storage
 from django.core.management.base import BaseCommand, CommandError
 
-from incidents.evidence import StoredFile, evidence_storage
+from evidence_files.models import StoredFile
+from evidence_files.storage import evidence_storage
 
 
 class Command(BaseCommand):

@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from .evidence import EvidenceAccess, EvidenceFile
-from .models import Evidence
+from incidents.models import Evidence
+
+from .models import EvidenceAccess, EvidenceFile
 
 # Types a browser shows itself; anything else is offered as a download.
 INLINE_TYPES = {"image/jpeg", "image/png", "image/webp"}

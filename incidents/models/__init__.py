@@ -1,0 +1,21 @@
+"""The incidents app's models, one module per kind of record; the public rules are in
+`incidents.querysets`, the search text in `incidents.search`."""
+
+from .charge import Charge, LegalProvision
+from .evidence import Evidence
+from .incident import Incident, IncidentType, ProtectedIncidentError, StaleEditError, SubmittedIncident, pseudonym
+from .involvement import IncidentLink, Involvement
+
+__all__ = [
+    "Charge",
+    "Evidence",
+    "Incident",
+    "IncidentLink",
+    "IncidentType",
+    "Involvement",
+    "LegalProvision",
+    "ProtectedIncidentError",
+    "StaleEditError",
+    "SubmittedIncident",
+    "pseudonym",
+]

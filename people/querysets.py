@@ -1,0 +1,35 @@
+"""Which people the public may see, written once: as SQL here, and in Python on the model
+(`Person.is_public`, `Person.is_publicly_named`)."""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from core.text import words_begin
+
+PUBLIC_PERSON = Q(confidential=False)
+NAMED_PERSON = Q(consent_to_publish=True)
+
+
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People who may appear on public pages, under a pseudonym when they gave no consent."""
+        return self.filter(PUBLIC_PERSON)
+
+    def publicly_named(self):
+        """People whose name may be shown and searched publicly."""
+        return self.public().filter(NAMED_PERSON)
+
+    def public_through(self, field: str) -> Q:
+        """For rows that point at a person through `field` (involvements, charges): the person is
+        public, or there is none.
+
+        As NOT EXISTS over the few people who are not public (index `person_confidential`), so
+        the rows are checked without reading every person's row.
+        """
+        return ~Exists(self.exclude(PUBLIC_PERSON).filter(pk=OuterRef(field)))
+
+    def matching(self, query: str) -> "PersonQuerySet":
+        """People with every word of the query beginning a word of their name or of a name variant."""
+        from .models import NameVariant
+
+        return self.filter(words_begin(query, "name_normalised", variants=NameVariant.objects.all(), owner="person"))
