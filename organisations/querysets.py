@@ -1,6 +1,7 @@
 """Which organisations the public may see, written once: as SQL here, and in Python on the model
 (`Organisation.is_public`)."""
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
@@ -22,8 +23,11 @@ class OrganisationQuerySet(models.QuerySet):
 
     def matching(self, query: str) -> "OrganisationQuerySet":
         """Organisations with every word of the query beginning a word of their name or an alias."""
-        from .models import OrganisationAlias
-
         return self.filter(
-            words_begin(query, "name_normalised", variants=OrganisationAlias.objects.all(), owner="organisation")
+            words_begin(
+                query,
+                "name_normalised",
+                variants=apps.get_model("organisations", "OrganisationAlias").objects.all(),
+                owner="organisation",
+            )
         )

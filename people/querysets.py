@@ -1,6 +1,7 @@
 """Which people the public may see, written once: as SQL here, and in Python on the model
 (`Person.is_public`, `Person.is_publicly_named`)."""
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
@@ -30,6 +31,8 @@ class PersonQuerySet(models.QuerySet):
 
     def matching(self, query: str) -> "PersonQuerySet":
         """People with every word of the query beginning a word of their name or of a name variant."""
-        from .models import NameVariant
-
-        return self.filter(words_begin(query, "name_normalised", variants=NameVariant.objects.all(), owner="person"))
+        return self.filter(
+            words_begin(
+                query, "name_normalised", variants=apps.get_model("people", "NameVariant").objects.all(), owner="person"
+            )
+        )
