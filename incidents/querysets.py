@@ -16,6 +16,7 @@ from django.db.models.lookups import IsNull
 from core.counting import size_of
 from core.lookups import AnyOf
 from core.text import words_begin
+from people.querysets import PUBLICLY_NAMED
 
 PUBLIC_FIELDS = {"status": "verified", "confidential": False}
 PUBLIC = Q(**PUBLIC_FIELDS)
@@ -256,10 +257,16 @@ def shown_people(person_ids) -> set[int]:
 
 
 def in_a_public_case(person: OuterRef) -> Q:
-    """Whether the person (an OuterRef) has a public involvement or a public charge."""
+    """Whether the person (an OuterRef to someone publicly named) has a public involvement or a
+    public charge.
+
+    The person's own part of the rule is the caller's, and a person's involvement names no
+    organisation, so of each row only its own flag and its incident are checked here, as
+    `InvolvementQuerySet.of_public_actor` does for a person at hand.
+    """
     involvements, charges = model("Involvement").objects, model("Charge").objects
-    return Q(Exists(involvements.public().filter(row_by_row("person", person)))) | Q(
-        Exists(charges.public().filter(row_by_row("person", person)))
+    return Q(Exists(involvements.filter(of_public_incident(), row_by_row("person", person), confidential=False))) | Q(
+        Exists(charges.filter(of_public_incident(), row_by_row("person", person)))
     )
 
 
@@ -274,11 +281,11 @@ def row_by_row(field: str, outer: OuterRef) -> Q:
 
 
 def related_to_a_named_person_in_a_case(own_side: str, other_side: str) -> Q:
-    """Whether the person (the outer row) has a relationship, on `own_side`, with someone named who
-    is in a public case. The relative must be named: a page whose only reason is a relative it may
-    not name would point at someone the public pages hide."""
+    """Whether the person (the outer row) has a relationship, on `own_side`, with someone publicly
+    named who is in a public case. The relative must be named: a page whose only reason is a
+    relative it may not name would point at someone the public pages hide."""
+    named_relative = {f"{other_side}__{field}": value for field, value in PUBLICLY_NAMED.items()}
     relationships = apps.get_model("people", "Relationship").objects.filter(
-        Q(**{own_side: OuterRef("pk"), f"{other_side}__consent_to_publish": True})
-        & in_a_public_case(OuterRef(other_side))
+        Q(**{own_side: OuterRef("pk")}, **named_relative) & in_a_public_case(OuterRef(other_side))
     )
     return Q(Exists(relationships))

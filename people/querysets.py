@@ -7,18 +7,18 @@ from django.db.models import Exists, OuterRef, Q
 
 from core.text import words_begin
 
-PUBLIC_PERSON = Q(confidential=False)
-NAMED_PERSON = Q(consent_to_publish=True)
+PUBLIC_PERSON = {"confidential": False}
+PUBLICLY_NAMED = {**PUBLIC_PERSON, "consent_to_publish": True}
 
 
 class PersonQuerySet(models.QuerySet):
     def public(self):
         """People who may appear on public pages, under a pseudonym when they gave no consent."""
-        return self.filter(PUBLIC_PERSON)
+        return self.filter(**PUBLIC_PERSON)
 
     def publicly_named(self):
         """People whose name may be shown and searched publicly."""
-        return self.public().filter(NAMED_PERSON)
+        return self.filter(**PUBLICLY_NAMED)
 
     def public_through(self, field: str) -> Q:
         """For rows that point at a person through `field` (involvements, charges): the person is
@@ -27,7 +27,7 @@ class PersonQuerySet(models.QuerySet):
         As NOT EXISTS over the few people who are not public (index `person_confidential`), so
         the rows are checked without reading every person's row.
         """
-        return ~Exists(self.exclude(PUBLIC_PERSON).filter(pk=OuterRef(field)))
+        return ~Exists(self.exclude(**PUBLIC_PERSON).filter(pk=OuterRef(field)))
 
     def matching(self, query: str) -> "PersonQuerySet":
         """People with every word of the query beginning a word of their name or of a name variant."""
