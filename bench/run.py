@@ -1,6 +1,11 @@
 """Benchmark of Vigil's public pages against their floors and against the alternatives.
 
-    make bench SIZE=N        (PostgreSQL from DATABASE_URL, or a throwaway cluster)
+    make bench SIZE=N                     (PostgreSQL from DATABASE_URL, or a throwaway cluster)
+    make bench SIZE=N BENCH_PGDATA=DIR    (a cluster kept in DIR: the dataset is generated once)
+    make bench-data SIZE=N BENCH_PGDATA=DIR   (only generate the dataset, BENCH_ONLY_GENERATE=1)
+
+The dataset is generated (`generate_dataset --incidents SIZE --seed 1`) only when the database
+holds none; a database that holds one of SIZE incidents, marked complete, is used as it is.
 
 Every page is requested in-process through Django's test client (no network, no web server), so
 the figures are server-side times: URL routing, views, queries, templates. The process is set up
@@ -42,7 +47,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import DatabaseError, connection  # noqa: E402
 from django.db.backends.utils import CursorWrapper  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.db.models.sql.compiler import SQLCompiler  # noqa: E402
@@ -60,6 +65,7 @@ CSV_ROWS = 100_000
 WARM_UP = 3
 BREAKDOWN_RUNS = 10
 TARGET = 5  # every page's p50 within TARGET times its floor (planning + execution + HTTP floor)
+SEED = 1
 RESULTS = ROOT / "bench" / "results"
 DATASETTE = ROOT / ".venv-bench" / "bin" / "datasette"
 
@@ -642,16 +648,70 @@ def write_results(size: int, report: dict) -> None:
     write_scaling()
 
 
+def dataset_mark(size: int) -> str:
+    return f"Vigil benchmark dataset: {size} incidents, seed {SEED}, generated completely"
+
+
+def read_dataset_mark() -> str | None:
+    """The comment on the database that says a generation ran to its end (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
+def write_dataset_mark(size: int) -> None:
+    if connection.vendor != "postgresql":
+        return
+    name = connection.ops.quote_name(connection.settings_dict["NAME"])
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"COMMENT ON DATABASE {name} IS %s", [dataset_mark(size)])
+    except DatabaseError as error:  # not the database's owner: the count alone will tell next time
+        print(f"Could not mark the dataset complete ({error}).")
+
+
+def ensure_dataset(size: int) -> None:
+    """Generate the dataset of `size` incidents unless the database holds it already.
+
+    A kept cluster holds it from an earlier run: the count of generated incidents says which
+    size it is, and the database's comment that the generation ran to its end (it sets the
+    tables' indexes aside while loading and rebuilds them last, so an interrupted one leaves
+    them missing). A database of another size is refused, not topped up.
+    """
+    generated = Incident.objects.filter(slug__startswith=f"gen{SEED}-").count()
+    if generated == 0:
+        started = time.monotonic()
+        call_command("generate_dataset", incidents=size, seed=SEED)
+        write_dataset_mark(size)
+        print(f"Generated {size:,} incidents in {time.monotonic() - started:.0f} s.")
+    elif generated != size:
+        raise SystemExit(
+            f"The database holds a generated dataset of {generated:,} incidents, not {size:,}: "
+            "use a database (or BENCH_PGDATA folder) for each size."
+        )
+    elif connection.vendor == "postgresql" and read_dataset_mark() != dataset_mark(size):
+        raise SystemExit(
+            f"The database holds {generated:,} generated incidents but no mark that their generation ran "
+            "to its end (an interrupted generation leaves indexes missing). Start from an empty database "
+            "(remove the BENCH_PGDATA folder), or, if it is known to be complete, mark it with: "
+            f"COMMENT ON DATABASE {connection.settings_dict['NAME']} IS '{dataset_mark(size)}'"
+        )
+    else:
+        print(f"The database holds the dataset of {size:,} incidents already; not generating it again.")
+
+
 def main() -> None:
     size = int(os.environ.get("SIZE") or sys.argv[1])
-    generated = Incident.objects.filter(slug__startswith="gen1-").count()
-    if generated == 0:
-        call_command("generate_dataset", incidents=size, seed=1)
-    elif generated != size:
-        raise SystemExit(f"The database holds a generated dataset of {generated:,} incidents, not {size:,}.")
+    ensure_dataset(size)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("VACUUM ANALYZE")
+    if os.environ.get("BENCH_ONLY_GENERATE"):
+        return
     example = pick_examples()
     client = Client()
     admin_client = Client()
