@@ -28,6 +28,7 @@ import pwd
 import re
 import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -82,8 +83,14 @@ def holds_cluster(folder: str) -> bool:
     return os.path.isfile(os.path.join(folder, "data", "PG_VERSION"))
 
 
+def stop_on_sigterm(_signum, _frame):
+    """Terminated, stop the server all the same (`finally`): a kept cluster left running blocks the next run."""
+    raise SystemExit(128 + signal.SIGTERM)
+
+
 def main() -> int:
     arguments = parse_arguments(sys.argv[1:])
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     bin_dir = find_postgres_bin()
     if bin_dir is None:
         message = (
