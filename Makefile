@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres lint check install install-dev migrate clean bench
+.PHONY: run test test-sqlite test-postgres lint check install install-dev migrate clean bench bench-data
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +49,16 @@ clean:
 	rm -rf $(VENV) db.sqlite3 test-artifacts .pytest_cache .ruff_cache
 
 # Benchmark of the public pages at SIZE incidents: `make bench SIZE=100000`. Uses DATABASE_URL
-# (PostgreSQL) when set, else a throwaway PostgreSQL cluster. Results in bench/results/.
+# (PostgreSQL) when set, else a PostgreSQL cluster of its own, started with BENCH_PG_SETTINGS:
+# a throwaway one, or with BENCH_PGDATA=DIR the one kept in DIR (created on first use, the dataset
+# generated once). `make bench-data` only generates the dataset. Results in bench/results/.
 SIZE ?= 10000
+BENCH_PGDATA ?=
+BENCH_PG_SETTINGS := --set shared_buffers=2GB --set work_mem=32MB --set effective_cache_size=16GB \
+	--set random_page_cost=1.1
+BENCH_CLUSTER := $(PY) scripts/with_postgres.py $(BENCH_PG_SETTINGS) $(if $(BENCH_PGDATA),--keep $(BENCH_PGDATA))
+BENCH_MIGRATE := DEBUG=1 $(PY) manage.py migrate --no-input -v0
+
 .venv-bench/.installed:
 	$(PYTHON) -m venv .venv-bench
 	.venv-bench/bin/pip install --quiet datasette==0.65.5
@@ -58,7 +66,14 @@ SIZE ?= 10000
 
 bench: install-dev .venv-bench/.installed
 ifdef DATABASE_URL
-	DEBUG=1 $(PY) manage.py migrate --no-input && SIZE=$(SIZE) $(PY) bench/run.py
+	$(BENCH_MIGRATE) && SIZE=$(SIZE) $(PY) bench/run.py
 else
-	$(PY) scripts/with_postgres.py -- sh -c 'DEBUG=1 $(PY) manage.py migrate --no-input -v0 && SIZE=$(SIZE) $(PY) bench/run.py'
+	$(BENCH_CLUSTER) -- sh -c '$(BENCH_MIGRATE) && SIZE=$(SIZE) $(PY) bench/run.py'
+endif
+
+bench-data: install-dev
+ifdef DATABASE_URL
+	$(BENCH_MIGRATE) && SIZE=$(SIZE) BENCH_ONLY_GENERATE=1 $(PY) bench/run.py
+else
+	$(BENCH_CLUSTER) -- sh -c '$(BENCH_MIGRATE) && SIZE=$(SIZE) BENCH_ONLY_GENERATE=1 $(PY) bench/run.py'
 endif

@@ -1,21 +1,27 @@
 """Benchmark of Vigil's public pages against their floors and against the alternatives.
 
-    make bench SIZE=N        (PostgreSQL from DATABASE_URL, or a throwaway cluster)
+    make bench SIZE=N                     (PostgreSQL from DATABASE_URL, or a throwaway cluster)
+    make bench SIZE=N BENCH_PGDATA=DIR    (a cluster kept in DIR: the dataset is generated once)
+    make bench-data SIZE=N BENCH_PGDATA=DIR   (only generate the dataset, BENCH_ONLY_GENERATE=1)
+
+The dataset is generated (`generate_dataset --incidents SIZE --seed 1`) only when the database
+holds none; a database that holds one of SIZE incidents, marked complete, is used as it is.
 
 Every page is requested in-process through Django's test client (no network, no web server), so
 the figures are server-side times: URL routing, views, queries, templates. The process is set up
 as the WSGI server's is, by importing config.wsgi. For each page it
 reports p50/p95/max over RUNS runs after a warm-up (each run requests every page once, in turn),
 the query count, and in the same run on the same data:
-- the database floor: the sum of PostgreSQL's own execution times (EXPLAIN ANALYZE) of every
-  query the page runs, with their planning times beside it;
+- the floor: what every request pays, PostgreSQL's own planning and execution times (EXPLAIN
+  ANALYZE) of every query the page runs, summed, plus the HTTP floor (a trivial Django view
+  served the same way); the target is every page's p50 within 5x its floor;
 - the page's SQL replayed on a plain cursor: the database and connection share of the page;
-- the HTTP floor: a trivial Django view served the same way;
 - the Django admin change list doing the same search or filter, where it can express it;
 - Datasette serving the same incidents flattened into SQLite with full-text search, over
   loopback HTTP, where it can express the search (its own HTTP floor is reported beside it);
 - where the page's own time goes: compiling SQL, the driver, templates, the rest (`TimeSpent`).
-Results go to bench/results/<SIZE>.md and bench/results/<SIZE>.json.
+Results go to bench/results/<SIZE>.md and bench/results/<SIZE>.json. Runs made at different
+machine speeds compare by each page's p50 over its run's HTTP floor: bench/compare.py.
 """
 
 import json
@@ -41,7 +47,7 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import DatabaseError, connection  # noqa: E402
 from django.db.backends.utils import CursorWrapper  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.db.models.sql.compiler import SQLCompiler  # noqa: E402
@@ -58,6 +64,8 @@ RUNS = int(os.environ.get("BENCH_RUNS", "30"))
 CSV_ROWS = 100_000
 WARM_UP = 3
 BREAKDOWN_RUNS = 10
+TARGET = 5  # every page's p50 within TARGET times its floor (planning + execution + HTTP floor)
+SEED = 1
 RESULTS = ROOT / "bench" / "results"
 DATASETTE = ROOT / ".venv-bench" / "bin" / "datasette"
 
@@ -118,7 +126,7 @@ def timed_replay(queries: list[str]) -> float:
     """Milliseconds to send a page's SQL, as Django sent it, on a plain cursor and read every row.
 
     What the database and the connection cost the page (planning, execution, round trips, reading
-    the rows) without the ORM, the view or the template; the database floor counts execution only.
+    the rows) without the ORM, the view or the template; the floor counts planning and execution only.
     """
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -520,27 +528,18 @@ def write_scaling() -> None:
     (RESULTS / "scaling.md").write_text("\n".join(lines) + "\n")
 
 
-def cpu_probe() -> float:
-    """Milliseconds for a fixed piece of pure Python work, median of five.
-
-    On a shared virtual machine the same work can take twice as long from one hour to the next;
-    this figure, taken before and after the pages, tells runs made at different speeds apart.
-    """
-    times = []
-    for _ in range(5):
-        started = time.perf_counter()
-        total = 0
-        for number in range(1_000_000):
-            total += number * number
-        times.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(times), 1)
-
-
 def database_name() -> str:
     if connection.vendor == "postgresql":
         version = connection.pg_version
         return f"PostgreSQL {version // 10000}.{version % 10000}"
     return f"SQLite {sqlite3.sqlite_version}"
+
+
+def page_floor(page: dict, http_floor: float) -> float | None:
+    """What every request of the page pays: planning and execution of its queries, and the HTTP floor."""
+    if page["raw_sql_ms"] is None:
+        return None
+    return page.get("planning_ms", 0) + page["raw_sql_ms"] + http_floor
 
 
 def write_results(size: int, report: dict) -> None:
@@ -559,17 +558,18 @@ def write_results(size: int, report: dict) -> None:
         + (", ".join(f"{name} {value}" for name, value in report.get("server_settings", {}).items()) or "defaults")
         + ".",
         "",
-        f"Machine speed (`cpu_probe()`, a fixed piece of Python work; lower is faster): "
-        f"{report.get('cpu_probe_ms', {}).get('before')} ms before the pages, "
-        f"{report.get('cpu_probe_ms', {}).get('after')} ms after.",
-        "",
-        "DB floor: PostgreSQL's execution times (EXPLAIN ANALYZE), summed over the page's queries; "
-        "planning: their planning times. SQL replay: the page's SQL sent again on a plain cursor, "
-        "rows read, no ORM or template (p50, measured in turn with the pages): what the database "
-        "and the connection cost the page; the rest of p50 is Django's and the project's Python.",
+        "Floor: what every request pays, the planning and execution times of the page's queries "
+        "(PostgreSQL's own, from EXPLAIN ANALYZE, summed: the planning ms and DB floor ms columns) "
+        f"plus the HTTP floor. Target: every page's p50 within {TARGET}× its floor; the ratio column "
+        "is p50 / (planning + DB + HTTP floor). SQL replay: the page's SQL sent again on a plain "
+        "cursor, rows read, no ORM or template (p50, measured in turn with the pages): what the "
+        "database and the connection cost the page; the rest of p50 is Django's and the project's "
+        "Python. Runs made at different machine speeds compare by p50 / HTTP floor "
+        "(`bench/compare.py OLD.json NEW.json`).",
         "",
         "| page | p50 ms | p95 ms | max ms | queries | DB floor ms | planning ms | SQL replay ms "
-        "| p50 / (DB + HTTP floor) | admin p50 ms | page/admin | Datasette p50 ms | page/Datasette | plan warnings |",
+        "| p50 / (planning + DB + HTTP floor) | admin p50 ms | page/admin | Datasette p50 ms | page/Datasette "
+        "| plan warnings |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
 
@@ -579,8 +579,11 @@ def write_results(size: int, report: dict) -> None:
     def shown(value):
         return "–" if value is None else value
 
+    over_target = []
     for page in report["pages"]:
-        floors = None if page["raw_sql_ms"] is None else page["raw_sql_ms"] + floor
+        floors = page_floor(page, floor)
+        if floors and page["p50_ms"] > TARGET * floors:
+            over_target.append(f"{page['name']} ({ratio(page['p50_ms'], floors)})")
         cells = [
             page["name"],
             page["p50_ms"],
@@ -598,6 +601,13 @@ def write_results(size: int, report: dict) -> None:
             "; ".join(page["plan_warnings"]) or "–",
         ]
         lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
+    if any(page_floor(page, floor) for page in report["pages"]):
+        lines += [
+            "",
+            f"Over {TARGET}× the floor: {', '.join(over_target)}."
+            if over_target
+            else f"Every page's p50 is within {TARGET}× its floor.",
+        ]
     lines += [
         "",
         "## Where each page's time goes",
@@ -605,17 +615,18 @@ def write_results(size: int, report: dict) -> None:
         f"Medians over {BREAKDOWN_RUNS} requests per page, measured after the timed runs with each part "
         "wrapped, each part's own time. Compile: querysets turned into SQL. Driver: psycopg2 sending "
         "the SQL, the server planning and running it, the rows read back. Template: rendering. Other: "
-        "model instances, views, middleware and the HTTP floor. No Python: what p50 / (DB + HTTP floor) "
+        "model instances, views, middleware and the HTTP floor. No Python: what p50 / (planning + DB + HTTP floor) "
         "would be if the page cost nothing but its SQL replay and the HTTP floor.",
         "",
-        "| page | compile ms | driver ms | template ms | other ms | no Python: (replay + HTTP) / (DB + HTTP) |",
+        "| page | compile ms | driver ms | template ms | other ms "
+        "| no Python: (replay + HTTP) / (planning + DB + HTTP) |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for page in report["pages"]:
         spent = page.get("time_spent")
         if not spent:
             continue
-        floors = None if page["raw_sql_ms"] is None else page["raw_sql_ms"] + floor
+        floors = page_floor(page, floor)
         replayed = None if page.get("sql_replay_ms") is None else page["sql_replay_ms"] + floor
         cells = [
             page["name"],
@@ -637,16 +648,70 @@ def write_results(size: int, report: dict) -> None:
     write_scaling()
 
 
+def dataset_mark(size: int) -> str:
+    return f"Vigil benchmark dataset: {size} incidents, seed {SEED}, generated completely"
+
+
+def read_dataset_mark() -> str | None:
+    """The comment on the database that says a generation ran to its end (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
+def write_dataset_mark(size: int) -> None:
+    if connection.vendor != "postgresql":
+        return
+    name = connection.ops.quote_name(connection.settings_dict["NAME"])
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"COMMENT ON DATABASE {name} IS %s", [dataset_mark(size)])
+    except DatabaseError as error:  # not the database's owner: the count alone will tell next time
+        print(f"Could not mark the dataset complete ({error}).")
+
+
+def ensure_dataset(size: int) -> None:
+    """Generate the dataset of `size` incidents unless the database holds it already.
+
+    A kept cluster holds it from an earlier run: the count of generated incidents says which
+    size it is, and the database's comment that the generation ran to its end (it sets the
+    tables' indexes aside while loading and rebuilds them last, so an interrupted one leaves
+    them missing). A database of another size is refused, not topped up.
+    """
+    generated = Incident.objects.filter(slug__startswith=f"gen{SEED}-").count()
+    if generated == 0:
+        started = time.monotonic()
+        call_command("generate_dataset", incidents=size, seed=SEED)
+        write_dataset_mark(size)
+        print(f"Generated {size:,} incidents in {time.monotonic() - started:.0f} s.")
+    elif generated != size:
+        raise SystemExit(
+            f"The database holds a generated dataset of {generated:,} incidents, not {size:,}: "
+            "use a database (or BENCH_PGDATA folder) for each size."
+        )
+    elif connection.vendor == "postgresql" and read_dataset_mark() != dataset_mark(size):
+        raise SystemExit(
+            f"The database holds {generated:,} generated incidents but no mark that their generation ran "
+            "to its end (an interrupted generation leaves indexes missing). Start from an empty database "
+            "(remove the BENCH_PGDATA folder), or, if it is known to be complete, mark it with: "
+            f"COMMENT ON DATABASE {connection.settings_dict['NAME']} IS '{dataset_mark(size)}'"
+        )
+    else:
+        print(f"The database holds the dataset of {size:,} incidents already; not generating it again.")
+
+
 def main() -> None:
     size = int(os.environ.get("SIZE") or sys.argv[1])
-    generated = Incident.objects.filter(slug__startswith="gen1-").count()
-    if generated == 0:
-        call_command("generate_dataset", incidents=size, seed=1)
-    elif generated != size:
-        raise SystemExit(f"The database holds a generated dataset of {generated:,} incidents, not {size:,}.")
+    ensure_dataset(size)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("VACUUM ANALYZE")
+    if os.environ.get("BENCH_ONLY_GENERATE"):
+        return
     example = pick_examples()
     client = Client()
     admin_client = Client()
@@ -655,7 +720,6 @@ def main() -> None:
     )
     admin_client.force_login(admin_user)
     specs = pages(example)
-    probe_before = cpu_probe()
     with override_settings(ROOT_URLCONF="bench.urls"):
         urls = ["/bench-floor/", *(spec["url"] for spec in specs)]
         for url in urls:
@@ -689,7 +753,6 @@ def main() -> None:
             print(
                 f"{spec['name']:>18}: p50 {timing['p50_ms']} ms, p95 {timing['p95_ms']} ms, {floor['queries']} queries"
             )
-    probe_after = cpu_probe()
     with tempfile.TemporaryDirectory() as folder:
         flat = Path(folder) / "vigil.db"
         flatten_for_datasette(flat)
@@ -700,7 +763,6 @@ def main() -> None:
         "size": size,
         "database": database_name(),
         "server_settings": server_settings(),
-        "cpu_probe_ms": {"before": probe_before, "after": probe_after},
         "http_floor_ms": http_floor,
         "datasette_floor_ms": datasette_floor,
         "pages": results,

@@ -1,22 +1,40 @@
 #!/usr/bin/env python3
-"""Run a command against a throwaway PostgreSQL server: `with_postgres.py -- COMMAND...`.
+"""Run a command against a PostgreSQL server: `with_postgres.py [OPTIONS] -- COMMAND...`.
 
-Creates a cluster in a temporary folder (UTF-8, C.UTF-8 locale, so that trigram search also
-works on Cyrillic), starts it on a free port on 127.0.0.1, runs the command with DATABASE_URL
-pointing at it, then stops the server and removes the folder, whatever the command did.
+By default the server is a throwaway one: a cluster in a temporary folder (UTF-8, C.UTF-8
+locale, so that trigram search also works on Cyrillic), started on a free port on 127.0.0.1;
+the command runs with DATABASE_URL pointing at it, then the server is stopped and the folder
+removed, whatever the command did.
+
+Options (before `--`):
+  --set NAME=VALUE   a server setting, passed to the server as `-c NAME=VALUE`; repeat as needed.
+  --keep DIR         keep the cluster in DIR between runs: if DIR holds a cluster, start it
+                     instead of creating one; if DIR is absent or empty, create the cluster
+                     there. Either way the server is stopped cleanly afterwards and DIR stays.
+                     The settings given with --set apply to this start only; nothing is written
+                     into the cluster's configuration.
+
+Every cluster runs without fsync, synchronous commits and full-page writes: quick to load,
+not durable against a crash of the machine (a kept cluster survives a clean stop).
 
 Without PostgreSQL installed it prints what to install and exits 0, except under CI=true,
 where PostgreSQL is required and its absence is a failure.
 """
 
+import argparse
 import glob
 import os
 import pwd
+import re
+import shlex
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
+
+FAST_AND_NOT_DURABLE = ["fsync=off", "synchronous_commit=off", "full_page_writes=off"]
 
 
 def find_postgres_bin() -> str | None:
@@ -43,10 +61,36 @@ def server_user() -> pwd.struct_passwd | None:
         sys.exit("Running as root needs a 'postgres' system account (the postgresql package creates it).")
 
 
+def setting(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*=.*", text):
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return text
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    if "--" not in argv or argv.index("--") == len(argv) - 1:
+        sys.exit("usage: with_postgres.py [--keep DIR] [--set NAME=VALUE ...] -- COMMAND [ARGS...]")
+    split = argv.index("--")
+    parser = argparse.ArgumentParser(prog="with_postgres.py", description="Run a command against PostgreSQL.")
+    parser.add_argument("--set", dest="settings", action="append", default=[], type=setting, metavar="NAME=VALUE")
+    parser.add_argument("--keep", metavar="DIR", help="keep the cluster in DIR and reuse it on the next run")
+    arguments = parser.parse_args(argv[:split])
+    arguments.command = argv[split + 1 :]
+    return arguments
+
+
+def holds_cluster(folder: str) -> bool:
+    return os.path.isfile(os.path.join(folder, "data", "PG_VERSION"))
+
+
+def stop_on_sigterm(_signum, _frame):
+    """Terminated, stop the server all the same (`finally`): a kept cluster left running blocks the next run."""
+    raise SystemExit(128 + signal.SIGTERM)
+
+
 def main() -> int:
-    command = sys.argv[sys.argv.index("--") + 1 :] if "--" in sys.argv else []
-    if not command:
-        sys.exit("usage: with_postgres.py -- COMMAND [ARGS...]")
+    arguments = parse_arguments(sys.argv[1:])
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     bin_dir = find_postgres_bin()
     if bin_dir is None:
         message = (
@@ -60,57 +104,82 @@ def main() -> int:
         return 0
 
     user = server_user()
-    data_dir = tempfile.mkdtemp(prefix="vigil-pg-")
+    if arguments.keep:
+        folder = os.path.abspath(arguments.keep)
+        existing = holds_cluster(folder)
+        if not existing and os.path.isdir(folder) and os.listdir(folder):
+            sys.exit(f"{folder} is neither empty nor a cluster kept by with_postgres.py ({folder}/data/PG_VERSION).")
+        os.makedirs(folder, exist_ok=True)
+    else:
+        folder = tempfile.mkdtemp(prefix="vigil-pg-")
+        existing = False
+    data_dir = os.path.join(folder, "data")
     as_server_user = {}
     if user:
-        os.chown(data_dir, user.pw_uid, user.pw_gid)
+        os.chown(folder, user.pw_uid, user.pw_gid)
         as_server_user = {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []}
+    if existing and os.path.exists(os.path.join(data_dir, "postmaster.pid")):
+        status = subprocess.run([f"{bin_dir}/pg_ctl", "-D", data_dir, "status"], capture_output=True, **as_server_user)
+        if status.returncode == 0:
+            sys.exit(f"A server is already running on the cluster in {folder}; stop it first.")
     port = free_port()
-    log_file = os.path.join(data_dir, "server.log")
+    log_file = os.path.join(folder, "server.log")
+    started = False
     try:
+        if not existing:
+            subprocess.run(
+                [
+                    f"{bin_dir}/initdb",
+                    "-D",
+                    data_dir,
+                    "-U",
+                    "vigil",
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-sync",
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                **as_server_user,
+            )
+        settings = ["listen_addresses=127.0.0.1", *FAST_AND_NOT_DURABLE, *arguments.settings]
+        options = f"-p {port} -k {shlex.quote(folder)} " + " ".join(f"-c {shlex.quote(item)}" for item in settings)
         subprocess.run(
-            [
-                f"{bin_dir}/initdb",
-                "-D",
-                f"{data_dir}/data",
-                "-U",
-                "vigil",
-                "--auth=trust",
-                "--encoding=UTF8",
-                "--locale=C.UTF-8",
-                "--no-sync",
-            ],
+            [f"{bin_dir}/pg_ctl", "-D", data_dir, "-l", log_file, "-o", options, "-w", "start"],
             check=True,
             stdout=subprocess.DEVNULL,
             **as_server_user,
         )
-        options = (
-            f"-p {port} -k {data_dir} -c listen_addresses=127.0.0.1 "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
-        subprocess.run(
-            [f"{bin_dir}/pg_ctl", "-D", f"{data_dir}/data", "-l", log_file, "-o", options, "-w", "start"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            **as_server_user,
-        )
+        started = True
         env = {**os.environ, "DATABASE_URL": f"postgres://vigil@127.0.0.1:{port}/postgres"}
-        print(f"PostgreSQL {os.path.basename(os.path.dirname(bin_dir))} running on 127.0.0.1:{port}", flush=True)
-        return subprocess.run(command, env=env).returncode
+        version = os.path.basename(os.path.dirname(bin_dir))
+        where = f"the cluster kept in {folder}" if arguments.keep else "a throwaway cluster"
+        extra = f", with {', '.join(arguments.settings)}" if arguments.settings else ""
+        print(f"PostgreSQL {version} running on 127.0.0.1:{port}, {where}{extra}", flush=True)
+        return subprocess.run(arguments.command, env=env).returncode
     except subprocess.CalledProcessError as error:
         if os.path.exists(log_file):
             with open(log_file) as log:
-                print(log.read(), file=sys.stderr)
+                print(log.read()[-5000:], file=sys.stderr)
         print(f"FAIL: could not start PostgreSQL: {error}", file=sys.stderr)
         return 1
     finally:
-        subprocess.run(
-            [f"{bin_dir}/pg_ctl", "-D", f"{data_dir}/data", "-m", "immediate", "-w", "stop"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            **as_server_user,
-        )
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if arguments.keep:  # a clean stop (a checkpoint), so that the next start needs no recovery
+            subprocess.run(
+                [f"{bin_dir}/pg_ctl", "-D", data_dir, "-m", "fast", "-w", "-t", "600", "stop"],
+                stdout=subprocess.DEVNULL,
+                stderr=None if started else subprocess.DEVNULL,
+                **as_server_user,
+            )
+        else:
+            subprocess.run(
+                [f"{bin_dir}/pg_ctl", "-D", data_dir, "-m", "immediate", "-w", "stop"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                **as_server_user,
+            )
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
