@@ -73,6 +73,12 @@ class Organisation(SluggedRecord):
     def __str__(self):
         return self.name
 
+    @property
+    def kind_label(self) -> str:
+        """`get_kind_display()` read from the choices' enumeration: with translation on, far cheaper than
+        building the dict of every translated label, and a list shows it on every row."""
+        return self.Kind(self.kind).label
+
     def is_public(self) -> bool:
         """The Python twin of `OrganisationQuerySet.public()`, for an organisation already read."""
         return not self.confidential
