@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from .demo_database import DemoDatabase
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -16,9 +18,44 @@ def skip_or_fail(reason: str):
     pytest.skip(reason)
 
 
+DEMO_DATABASE = DemoDatabase()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, migrated, with the demo case loaded once for the whole run.
+
+    Each test runs in a transaction rolled back after it, as usual, so it starts from the demo
+    case. A transactional test (live server, `transaction=True`) commits and the database is
+    emptied after it: the next test that uses the database finds it put back as it was here.
+    """
+    with django_db_blocker.unblock():
+        DEMO_DATABASE.load(lambda: call_command("load_demo", verbosity=0))
+    DEMO_DATABASE.blocker = django_db_blocker
+    yield
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    DEMO_DATABASE.put_back_before(item)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    DEMO_DATABASE.note_emptied_by(item)
+
+
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", verbosity=0)
+    """The demo case: in the database from the start of the run (see django_db_setup)."""
+
+
+@pytest.fixture
+def without_demo(db):
+    """The database as migrations leave it, for the few tests that count every record: the demo
+    case's rows are removed inside the test's transaction, and come back when it is rolled back."""
+    DEMO_DATABASE.remove_demo_rows()
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ from people.views import PersonListView
 
 from .factories import involve, make_incident, make_person, make_provision
 
-pytestmark = pytest.mark.django_db
+# Every count here is of the whole table: the tests make their own records, on a database without the demo.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_demo")]
 
 LIMIT = 5
 

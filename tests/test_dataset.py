@@ -61,7 +61,7 @@ def test_proportions_follow_the_brief():
     assert counts[0] >= 5 * counts[len(counts) // 2], "places should be skewed, a few holding many incidents"
 
 
-def test_same_seed_same_data_and_no_double_load():
+def test_same_seed_same_data_and_no_double_load(without_demo):
     generate(seed=5, incidents=200)
     first = snapshot(5)
     with pytest.raises(CommandError, match="already loaded"):

@@ -333,7 +333,7 @@ def test_identical_content_is_stored_once_and_linked(editor_client, incident, ev
     assert any("same content as a file already stored" in message for message in messages)
 
 
-def test_a_stored_original_is_added_to_never_replaced(editor_client, incident, evidence_root):
+def test_a_stored_original_is_added_to_never_replaced(editor_client, incident, evidence_root, without_demo):
     first = pdf_bytes()
     add_evidence(editor_client, incident, upload("ruling.pdf", first))
     evidence = Evidence.objects.get()
