@@ -1,14 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "Vigil administration"
-admin.site.site_title = "Vigil"
-admin.site.index_title = "Entry and verification"
-
 handler404 = "core.views.page_not_found"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Django's set_language view: the language switcher posts here; no language prefix anywhere.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("incidents.api")),
     path("people/", include("people.urls")),
     path("organisations/", include("organisations.urls")),

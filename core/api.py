@@ -2,6 +2,7 @@
 to a format it does not serve, and record addresses built once per view."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -25,4 +26,8 @@ class FormatNegotiation(DefaultContentNegotiation):
             return super().filter_renderers(renderers, format)
         except Http404:
             formats = ", ".join(renderer.format for renderer in renderers)
-            raise ValidationError({"format": [f"There is no format “{format}”; use one of: {formats}."]}) from None
+            message = _("There is no format “%(format)s”; use one of: %(formats)s.") % {
+                "format": format,
+                "formats": formats,
+            }
+            raise ValidationError({"format": [message]}) from None

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.paginator import Paginator
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 EXACT_COUNT_LIMIT = 10_000
 
@@ -23,6 +26,16 @@ def rounded(number: int) -> int:
     return round(number / scale) * scale
 
 
+def grouped(number: int) -> str:
+    """A count with the reader's thousands separator: "120,000", "120 000"."""
+    return number_format(number, force_grouping=True)
+
+
+def estimated(number: int) -> str:
+    """An estimate in words: "about 880,000"."""
+    return _("about %(count)s") % {"count": grouped(rounded(number))}
+
+
 @dataclass(frozen=True)
 class ResultSize:
     """An exact count, or (exact=False) an estimate of a size known to exceed EXACT_COUNT_LIMIT."""
@@ -32,10 +45,10 @@ class ResultSize:
 
     def __str__(self) -> str:
         if self.exact:
-            return f"{self.count:,}"
+            return grouped(self.count)
         if self.count > EXACT_COUNT_LIMIT:
-            return f"about {rounded(self.count):,}"
-        return f"more than {EXACT_COUNT_LIMIT:,}"
+            return estimated(self.count)
+        return _("more than %(count)s") % {"count": grouped(EXACT_COUNT_LIMIT)}
 
 
 def size_of(queryset, estimate: int | None = None, count_rows: Callable[[], int] | None = None) -> ResultSize:
@@ -71,7 +84,7 @@ class BoundedPaginator(Paginator):
     @property
     def reach(self) -> str:
         """How many results the pages reach."""
-        return f"{EXACT_COUNT_LIMIT:,}"
+        return grouped(EXACT_COUNT_LIMIT)
 
     @cached_property
     def size(self) -> ResultSize:
@@ -85,12 +98,13 @@ class BoundedPaginator(Paginator):
         """Why a page number asked for does not exist, with the pages that do."""
         pages = self.num_pages
         if self.size.exact:
-            plural = "s" if self.count != 1 else ""
-            return (
-                f"there is no page “{number}”; the {self.size} result{plural}"
-                f" fit on {pages} page{'s' if pages != 1 else ''}."
-            )
-        return (
-            f"there is no page “{number}”; pages go up to {pages}, the first {self.reach} of"
-            f" {self.size} results. Narrow the search to reach the others."
-        )
+            results = ngettext("the %(size)s result", "the %(size)s results", self.count) % {"size": self.size}
+            return ngettext(
+                "there is no page “%(number)s”; %(results)s fit on %(pages)d page.",
+                "there is no page “%(number)s”; %(results)s fit on %(pages)d pages.",
+                pages,
+            ) % {"number": number, "results": results, "pages": pages}
+        return _(
+            "there is no page “%(number)s”; pages go up to %(pages)d, the first %(reach)s of %(size)s results."
+            " Narrow the search to reach the others."
+        ) % {"number": number, "pages": pages, "reach": self.reach, "size": self.size}

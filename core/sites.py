@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -26,9 +28,9 @@ def needs_second_factor(user) -> bool:
 
 
 class VigilAdminSite(admin.AdminSite):
-    site_header = "Vigil administration"
+    site_header = gettext_lazy("Vigil administration")
     site_title = "Vigil"
-    index_title = "Entry and verification"
+    index_title = gettext_lazy("Entry and verification")
     login_form = SignInForm
     login_template = "admin/vigil_login.html"
 
@@ -77,11 +79,11 @@ class VigilAdminSite(admin.AdminSite):
             device.confirmed = True
             device.save()
             otp_login(request, device)
-            messages.success(request, "Two-factor sign-in is set up for this session.")
+            messages.success(request, _("Two-factor sign-in is set up for this session."))
             return redirect("admin:index")
         context = {
             **self.each_context(request),
-            "title": "Two-factor sign-in",
+            "title": _("Two-factor sign-in"),
             "form": form,
             "enrolled": enrolled,
             "device": device,

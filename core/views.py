@@ -3,6 +3,8 @@ from django.core.paginator import InvalidPage
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import ListView
 
 from .counting import EXACT_COUNT_LIMIT, BoundedPaginator
@@ -93,8 +95,8 @@ class PagedListMixin:
     """
 
     per_page = settings.INCIDENTS_PER_PAGE
-    previous_label = "Newer"
-    next_label = "Older"
+    previous_label = gettext_lazy("Newer")
+    next_label = gettext_lazy("Older")
 
     def paged(self, rows) -> dict:
         number = self.request.GET.get("page") or "1"
@@ -103,12 +105,15 @@ class PagedListMixin:
         # and int() refuses numbers of over 4,300 digits.
         well_formed = number.isascii() and number.isdigit() and len(number) <= len(str(last_page))
         if not well_formed or not 1 <= int(number) <= last_page:
-            raise Http404(f"There is no page “{number}” of this list; pages run from 1 to {last_page}.")
+            raise Http404(
+                _("There is no page “%(number)s” of this list; pages run from 1 to %(last)s.")
+                % {"number": number, "last": last_page}
+            )
         number = int(number)
         start = (number - 1) * self.per_page
         items = list(rows[start : start + self.per_page + 1])
         if number > 1 and not items:
-            raise Http404(f"There is no page “{number}” of this list.")
+            raise Http404(_("There is no page “%(number)s” of this list.") % {"number": number})
         return {
             "items": items[: self.per_page],
             "pager": {
@@ -124,8 +129,8 @@ class PagedListMixin:
 class UncountedListMixin(PagedListMixin):
     """A FilteredListView whose pages go from A to Z with Previous and Next, and no total."""
 
-    previous_label = "Previous"
-    next_label = "Next"
+    previous_label = gettext_lazy("Previous")
+    next_label = gettext_lazy("Next")
 
     def get_context_data(self, **kwargs):
         pages = self.paged(self.object_list)
@@ -139,5 +144,5 @@ def page_not_found(request, exception):
     message = exception.args[0] if exception.args else ""
     reason = message if isinstance(message, str) else ""
     if request.path.startswith(reverse("api:api-root")):
-        return JsonResponse({"detail": reason or "There is nothing at this address of the API."}, status=404)
+        return JsonResponse({"detail": reason or _("There is nothing at this address of the API.")}, status=404)
     return render(request, "404.html", {"reason": reason}, status=404)

@@ -19,7 +19,7 @@ from django.db.models import Count, IntegerField
 from django.db.models.functions import Cast, ExtractYear
 
 from core import counting
-from core.counting import rounded
+from core.counting import estimated, grouped
 from places.models import Place
 
 from .models import Charge, IncidentType, LegalProvision
@@ -39,7 +39,7 @@ class Bucket:
     exact: bool = True
 
     def __str__(self) -> str:
-        return f"{self.count:,}" if self.exact else f"about {rounded(self.count):,}"
+        return grouped(self.count) if self.exact else estimated(self.count)
 
 
 def incident_facet_rows(incidents):
@@ -177,7 +177,7 @@ def type_buckets(counted: Counted, incident_types: list[IncidentType] | None = N
         types = IncidentType.objects.in_bulk(list(counts))
     else:
         types = {incident_type.pk: incident_type for incident_type in incident_types}
-    buckets = [counted.bucket(types[pk].name, count, slug=types[pk].slug) for pk, count in counts.items()]
+    buckets = [counted.bucket(types[pk].label, count, slug=types[pk].slug) for pk, count in counts.items()]
     return top(buckets, FACET_LENGTH)
 
 

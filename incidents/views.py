@@ -3,6 +3,8 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
@@ -71,11 +73,11 @@ class IncidentListView(SearchResultsMixin, FilteredListView):
 def active_filters(cleaned: dict, query: QueryDict) -> list[dict]:
     """The narrowing filters in force, each with the address of the search without it."""
     labels = {
-        "region": "Region",
-        "charge": "Charge",
-        "type": "Type",
-        "person": "Person",
-        "organisation": "Organisation",
+        "region": gettext_lazy("Region"),
+        "charge": gettext_lazy("Charge"),
+        "type": gettext_lazy("Type"),
+        "person": gettext_lazy("Person"),
+        "organisation": gettext_lazy("Organisation"),
     }
     extra = {"charge": ["charge_equivalents"]}
     return [
@@ -96,7 +98,7 @@ def export_csv(request):
     filterset = IncidentFilter(request.GET, queryset=Incident.objects.shown_in_lists(), request=request)
     if not filterset.is_valid():
         problems = [f"{error['parameter']}: {error['message']}" for error in filter_errors(filterset)]
-        message = "The export was not made:\n" + "\n".join(problems) + "\n"
+        message = _("The export was not made:") + "\n" + "\n".join(problems) + "\n"
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     rows = csv_rows(filterset.qs.with_public_actors_and_charges(), request.build_absolute_uri)
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
@@ -140,6 +142,7 @@ class IncidentDetailView(DetailView):
             sources=sources,
             claims=claims,
             place_trail=place_trail(incident),
+            translation=incident.translation_for_reader(),
             evidence_images=EvidenceFile.objects.public_images().filter(evidence__incident=incident),
             **kwargs,
         )

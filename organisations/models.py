@@ -170,10 +170,9 @@ class Membership(models.Model):
 
     @property
     def period_display(self) -> str:
-        start = format_date(self.start_date, self.start_precision)
-        end = format_date(self.end_date, self.end_precision)
-        if start and end:
-            return f"{start} – {end}"
-        if start:
-            return f"since {start}"
-        return f"until {end}" if end else ""
+        if self.start_date and self.end_date:
+            start = format_date(self.start_date, self.start_precision)
+            return f"{start} – {format_date(self.end_date, self.end_precision)}"
+        if self.start_date:
+            return format_date(self.start_date, self.start_precision, relation="since")
+        return format_date(self.end_date, self.end_precision, relation="until")

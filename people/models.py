@@ -106,7 +106,7 @@ class Person(SluggedRecord):
         """
         if self.consent_to_publish:
             return self.name
-        return "Name withheld"
+        return _("Name withheld")
 
     @property
     def public_url(self) -> str | None:
@@ -189,4 +189,8 @@ class Relationship(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person} is the {self.get_kind_display()} of {self.relative}"
+        return _("%(person)s is the %(kind)s of %(relative)s") % {
+            "person": self.person,
+            "kind": self.get_kind_display(),
+            "relative": self.relative,
+        }

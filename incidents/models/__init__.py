@@ -3,7 +3,15 @@
 
 from .charge import Charge, LegalProvision
 from .evidence import Evidence
-from .incident import Incident, IncidentType, ProtectedIncidentError, StaleEditError, SubmittedIncident, pseudonym
+from .incident import (
+    Incident,
+    IncidentTranslation,
+    IncidentType,
+    ProtectedIncidentError,
+    StaleEditError,
+    SubmittedIncident,
+    pseudonym,
+)
 from .involvement import IncidentLink, Involvement
 
 __all__ = [
@@ -11,6 +19,7 @@ __all__ = [
     "Evidence",
     "Incident",
     "IncidentLink",
+    "IncidentTranslation",
     "IncidentType",
     "Involvement",
     "LegalProvision",

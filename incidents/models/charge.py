@@ -5,11 +5,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, override
 from simple_history.models import HistoricalRecords
 
-from core.counting import rounded
+from core.counting import estimated, grouped
 from core.dates import DatePrecision, format_date, truncate_to_precision
 from core.models import PublicRecord, SluggedRecord
+from core.translation import reader_language
 
 from ..querysets import ChargeQuerySet, LegalProvisionQuerySet
 from .incident import Incident
@@ -22,7 +24,7 @@ class LegalProvision(SluggedRecord):
     offence in other editions so that a case can be found under either number.
     """
 
-    slug_source_field = "reference"
+    slug_source_field = "reference_in_english"
 
     jurisdiction = models.ForeignKey(
         "places.Place",
@@ -38,6 +40,8 @@ class LegalProvision(SluggedRecord):
     title_original = models.CharField(_("official title"), max_length=300, blank=True)
     title_original_language = models.CharField(_("language of the official title"), max_length=10, blank=True)
     title_en = models.CharField(_("title in English"), max_length=300)
+    title_ru = models.CharField(_("title in Russian"), max_length=300, blank=True)
+    title_kk = models.CharField(_("title in Kazakh"), max_length=300, blank=True)
     equivalents = models.ManyToManyField("self", verbose_name=_("equivalent provisions in other editions"), blank=True)
     history = HistoricalRecords()
 
@@ -54,7 +58,15 @@ class LegalProvision(SluggedRecord):
         ]
 
     def __str__(self):
-        return f"{self.reference}: {self.title_en}"
+        return f"{self.reference}: {self.title}"
+
+    @property
+    def title(self) -> str:
+        """The title in the reader's language: the official one when it is in that language."""
+        language = reader_language()
+        if self.title_original and self.title_original_language == language:
+            return self.title_original
+        return getattr(self, f"title_{language}", "") or self.title_en
 
     def get_absolute_url(self):
         return reverse("incidents:provision", kwargs={"slug": self.slug})
@@ -63,16 +75,25 @@ class LegalProvision(SluggedRecord):
     def case_count_text(self) -> str:
         """The `case_count` set by `with_public_case_counts()`, in words."""
         if self.case_count_is_exact:
-            return f"{self.case_count:,} case{'' if self.case_count == 1 else 's'}"
+            return ngettext("%(count)s case", "%(count)s cases", self.case_count) % {"count": grouped(self.case_count)}
         if self.case_count:
-            return f"about {rounded(self.case_count):,} cases"
-        return "too few cases for the sample to estimate"
+            return _("%(count)s cases") % {"count": estimated(self.case_count)}
+        return _("too few cases for the sample to estimate")
 
     @property
     def reference(self) -> str:
         code = f"{self.code} ({self.edition})" if self.edition else self.code
-        part = f", part {self.part}" if self.part else ""
-        return f"{self.jurisdiction}, {code}, Article {self.article}{part}"
+        if self.part:
+            article = _("Article %(article)s, part %(part)s") % {"article": self.article, "part": self.part}
+        else:
+            article = _("Article %(article)s") % {"article": self.article}
+        return f"{self.jurisdiction}, {code}, {article}"
+
+    @property
+    def reference_in_english(self) -> str:
+        """What the slug is made from: an address must not depend on the language of whoever saved."""
+        with override("en"):
+            return self.reference
 
 
 class Charge(PublicRecord):

@@ -14,14 +14,19 @@ from simple_history.models import HistoricalRecords
 
 from core.dates import DatePrecision, format_date, format_time, period_of, truncate_to_precision
 from core.models import SluggedRecord
+from core.translation import in_reader_language, reader_language
 
 from ..querysets import PUBLIC, IncidentQuerySet, draw_sample_bucket
 from ..search import search_text_of
 
 
 class IncidentType(SluggedRecord):
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("In English."))
+    name_ru = models.CharField(_("name in Russian"), max_length=100, blank=True)
+    name_kk = models.CharField(_("name in Kazakh"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("In English."))
+    description_ru = models.TextField(_("description in Russian"), blank=True)
+    description_kk = models.TextField(_("description in Kazakh"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -30,7 +35,23 @@ class IncidentType(SluggedRecord):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return in_reader_language(self, "name")
+
+
+# The languages records are written in: the interface languages and those of neighbouring
+# countries whose groups document cases.
+RECORD_LANGUAGES = [
+    ("en", _("English")),
+    ("ru", _("Russian")),
+    ("kk", _("Kazakh")),
+    ("be", _("Belarusian")),
+    ("uk", _("Ukrainian")),
+]
 
 
 class Incident(SluggedRecord):
@@ -45,6 +66,13 @@ class Incident(SluggedRecord):
 
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
+    language = models.CharField(
+        _("language of the record"),
+        max_length=10,
+        choices=RECORD_LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the title and summary are written in; translations go below."),
+    )
     incident_type = models.ForeignKey(
         IncidentType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="incidents"
     )
@@ -261,12 +289,20 @@ class Incident(SluggedRecord):
     @property
     def date_display(self) -> str:
         """The dating as the sources give it: "8 October 2011, around 22:00", "since May 2011"."""
-        start = format_date(self.start_date, self.start_precision, self.dates_approximate)
+        since = "since" if self.ongoing and not self.end_date else None
+        start = format_date(self.start_date, self.start_precision, self.dates_approximate, relation=since)
         if self.local_time:
             start = f"{start}, {format_time(self.local_time, self.local_time_approximate)}"
         if self.end_date:
             return f"{start} – {format_date(self.end_date, self.end_precision, self.dates_approximate)}"
-        return f"since {start}" if self.ongoing else start
+        return start
+
+    def translation_for_reader(self) -> "IncidentTranslation | None":
+        """The title and summary in the reader's language, when the record is in another one."""
+        language = reader_language()
+        if language == self.language:
+            return None
+        return self.translations.filter(language=language).first()
 
     EDITABLE_STATES = (Status.DRAFT, Status.SUBMITTED, Status.REJECTED)
     DELETABLE_STATES = (Status.DRAFT, Status.REJECTED)
@@ -324,7 +360,29 @@ class Incident(SluggedRecord):
 def pseudonym(index: int) -> str:
     """ "Person A" … "Person Z", then "Person 27" onwards."""
     letters = string.ascii_uppercase
-    return f"Person {letters[index] if index < len(letters) else index + 1}"
+    return _("Person %(mark)s") % {"mark": letters[index] if index < len(letters) else index + 1}
+
+
+class IncidentTranslation(models.Model):
+    """The title and summary of an incident in one more interface language, for its readers."""
+
+    incident = models.ForeignKey(
+        Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "language"], name="incident_translation_one_per_language")
+        ]
+
+    def __str__(self):
+        return f"{self.incident} ({self.get_language_display()})"
 
 
 class StaleEditError(Exception):
