@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres lint check install install-dev migrate clean bench bench-data
+.PHONY: run test test-sqlite test-postgres lint check install install-dev migrate clean bench bench-data \
+	compile-messages messages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +21,19 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-migrate: install
+# The translation catalogues, compiled with Babel (pure Python): locale/<language>/LC_MESSAGES/django.mo,
+# and locale-completions/ (scripts/complete_catalogues.py) for what Django's own catalogues lack.
+compile-messages: install
+	$(VENV)/bin/pybabel compile --domain django --directory locale
+	$(VENV)/bin/pybabel compile --domain django --directory locale-completions
+
+# After changing interface strings: extract them into the catalogues (needs GNU gettext, on a
+# developer's machine only), translate the new entries, then `make compile-messages`.
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages --locale ru --locale kk --no-obsolete --add-location file \
+		--ignore 'tests/*' --ignore 'bench/*' --ignore 'scripts/*' --ignore 'staticfiles/*' --ignore 'locale/*'
+
+migrate: install compile-messages
 	DEBUG=1 $(PY) manage.py migrate --no-input
 
 run: migrate
@@ -36,10 +49,10 @@ check: install-dev
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=1 $(PY) manage.py check
 
-test-sqlite: install-dev
+test-sqlite: install-dev compile-messages
 	$(PY) -m pytest
 
-test-postgres: install-dev
+test-postgres: install-dev compile-messages
 	$(PY) scripts/with_postgres.py -- $(PY) -m pytest
 
 # The whole suite: lint, migrations in sync, tests on SQLite, then again on PostgreSQL.

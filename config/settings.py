@@ -149,7 +149,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 # The interface languages; a record's own text may be in any language (Incident.language).
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogues, then the entries that Django's and its packages' catalogues lack.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-completions"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"

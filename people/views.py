@@ -1,5 +1,6 @@
 from django.db.models import Prefetch, Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
 from core.views import FilteredListView, PagedListMixin, UncountedListMixin
@@ -47,7 +48,7 @@ class PersonDetailView(PagedListMixin, DetailView):
         )
         self.pages = self.paged(incidents)
         if not self.pages["items"] and not people_in_public_cases().filter(pk=person.pk).exists():
-            raise Http404("No public person has this address.")
+            raise Http404(_("No public person has this address."))
         return person
 
     def get_context_data(self, **kwargs):

@@ -52,6 +52,14 @@ RECORD_LANGUAGES = [
     ("be", _("Belarusian")),
     ("uk", _("Ukrainian")),
 ]
+# Whole sentences: the language's name takes a different case in each translation.
+TRANSLATED_FROM = {
+    "en": _("Title and summary translated from English."),
+    "ru": _("Title and summary translated from Russian."),
+    "kk": _("Title and summary translated from Kazakh."),
+    "be": _("Title and summary translated from Belarusian."),
+    "uk": _("Title and summary translated from Ukrainian."),
+}
 
 
 class Incident(SluggedRecord):
@@ -383,6 +391,11 @@ class IncidentTranslation(models.Model):
 
     def __str__(self):
         return f"{self.incident} ({self.get_language_display()})"
+
+    @property
+    def note(self) -> str:
+        """What the page says above a translation."""
+        return TRANSLATED_FROM[self.incident.language]
 
 
 class StaleEditError(Exception):
