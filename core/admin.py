@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .text import normalise_name
@@ -34,5 +35,5 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
-            raise PermissionDenied("History is read only.")
+            raise PermissionDenied(_("History is read only."))
         return super().history_form_view(request, object_id, version_id, extra_context)

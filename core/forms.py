@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import match_token, user_has_device
 
 
@@ -11,11 +13,11 @@ class SignInForm(AdminAuthenticationForm):
     """
 
     otp_token = forms.CharField(
-        label="One-time code",
+        label=gettext_lazy("One-time code"),
         required=False,
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-        help_text="From your authenticator app, if you have set up two-factor sign-in.",
+        help_text=gettext_lazy("From your authenticator app, if you have set up two-factor sign-in."),
     )
 
     def clean(self):
@@ -24,11 +26,13 @@ class SignInForm(AdminAuthenticationForm):
         if user is not None and user_has_device(user):
             token = (cleaned_data.get("otp_token") or "").strip()
             if not token:
-                raise forms.ValidationError("Enter the one-time code from your authenticator app.", code="otp_required")
+                raise forms.ValidationError(
+                    _("Enter the one-time code from your authenticator app."), code="otp_required"
+                )
             device = match_token(user, token)
             if device is None:
                 raise forms.ValidationError(
-                    "That one-time code is wrong or has already been used. Wait for the next code and try again.",
+                    _("That one-time code is wrong or has already been used. Wait for the next code and try again."),
                     code="otp_invalid",
                 )
             user.otp_device = device
@@ -37,7 +41,7 @@ class SignInForm(AdminAuthenticationForm):
 
 class TwoFactorForm(forms.Form):
     token = forms.CharField(
-        label="One-time code",
+        label=gettext_lazy("One-time code"),
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
@@ -50,7 +54,7 @@ class TwoFactorForm(forms.Form):
         token = self.cleaned_data["token"].strip()
         if not self.device.verify_token(token):
             raise forms.ValidationError(
-                "That one-time code is wrong or has already been used. Wait for the next code and try again.",
+                _("That one-time code is wrong or has already been used. Wait for the next code and try again."),
                 code="otp_invalid",
             )
         return token

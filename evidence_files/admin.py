@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import EvidenceAccess
 
@@ -13,7 +14,7 @@ class EvidenceAccessAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "attachment__original_filename", "attachment__stored_file__sha256"]
     date_hierarchy = "accessed_at"
 
-    @admin.display(description="evidence")
+    @admin.display(description=_("evidence"))
     def evidence(self, access):
         return access.attachment.evidence
 

@@ -22,7 +22,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
+
+from core.counting import grouped
 
 CHUNK_SIZE = 64 * 1024
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -32,7 +37,7 @@ ODT = "application/vnd.oasis.opendocument.text"
 @dataclass(frozen=True)
 class Kind:
     mime: str
-    label: str
+    label: str | Promise  # translated when shown
     pillow_format: str = ""
 
     @property
@@ -43,19 +48,19 @@ class Kind:
 ACCEPTED_KINDS = {
     kind.mime: kind
     for kind in [
-        Kind("application/pdf", "PDF document"),
-        Kind("image/jpeg", "JPEG image", "JPEG"),
-        Kind("image/png", "PNG image", "PNG"),
-        Kind("image/webp", "WebP image", "WEBP"),
-        Kind("image/tiff", "TIFF image", "TIFF"),
-        Kind("image/heic", "HEIC image", "HEIF"),
-        Kind("video/mp4", "MP4 video"),
-        Kind("audio/mpeg", "MP3 audio"),
-        Kind("audio/ogg", "Ogg audio"),
-        Kind("audio/wav", "WAV audio"),
-        Kind(DOCX, "Word document (DOCX)"),
-        Kind(ODT, "OpenDocument text (ODT)"),
-        Kind("text/plain", "plain text"),
+        Kind("application/pdf", gettext_lazy("PDF document")),
+        Kind("image/jpeg", gettext_lazy("JPEG image"), "JPEG"),
+        Kind("image/png", gettext_lazy("PNG image"), "PNG"),
+        Kind("image/webp", gettext_lazy("WebP image"), "WEBP"),
+        Kind("image/tiff", gettext_lazy("TIFF image"), "TIFF"),
+        Kind("image/heic", gettext_lazy("HEIC image"), "HEIF"),
+        Kind("video/mp4", gettext_lazy("MP4 video")),
+        Kind("audio/mpeg", gettext_lazy("MP3 audio")),
+        Kind("audio/ogg", gettext_lazy("Ogg audio")),
+        Kind("audio/wav", gettext_lazy("WAV audio")),
+        Kind(DOCX, gettext_lazy("Word document (DOCX)")),
+        Kind(ODT, gettext_lazy("OpenDocument text (ODT)")),
+        Kind("text/plain", gettext_lazy("plain text")),
     ]
 }
 # The detector's name for a type where it differs from the registered one.
@@ -80,9 +85,34 @@ HTML_MARKUP = re.compile(
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 MARKUP_OVERLAP = 64
 
+# Why a file's content is refused, one whole sentence for each thing it may turn out to be. The
+# detected format and type come from the detector ("EXE", "application/x-msdownload"); the list of
+# accepted kinds ends each sentence.
+UNSUPPORTED = {
+    "detected": gettext_lazy(
+        "its content is a %(format)s file (%(mime)s), which is not accepted. Accepted: %(accepted)s."
+    ),
+    "damaged": gettext_lazy(
+        "its content is a damaged %(format)s file (%(mime)s), which is not accepted. Accepted: %(accepted)s."
+    ),
+    "not_utf8": gettext_lazy(
+        "its content is a binary file of no recognised format (not UTF-8 text), which is not accepted. "
+        "Accepted: %(accepted)s."
+    ),
+    "control_characters": gettext_lazy(
+        "its content is a binary file of no recognised format (control characters in text), which is not accepted. "
+        "Accepted: %(accepted)s."
+    ),
+    "svg": gettext_lazy("its content is a SVG image (image/svg+xml), which is not accepted. Accepted: %(accepted)s."),
+    "html": gettext_lazy("its content is a HTML document (text/html), which is not accepted. Accepted: %(accepted)s."),
+    "docm": gettext_lazy(
+        "its content is a macro-enabled Word document (DOCM), which is not accepted. Accepted: %(accepted)s."
+    ),
+}
+
 
 def accepted_kinds_text() -> str:
-    return ", ".join(kind.label for kind in ACCEPTED_KINDS.values() if kind_is_readable(kind))
+    return ", ".join(str(kind.label) for kind in ACCEPTED_KINDS.values() if kind_is_readable(kind))
 
 
 def kind_is_readable(kind: Kind) -> bool:
@@ -91,22 +121,28 @@ def kind_is_readable(kind: Kind) -> bool:
 
 
 def refusal(name: str, message: str, code: str) -> ValidationError:
-    return ValidationError(f"“{name}”: {message}", code=code)
+    return ValidationError(_("“%(name)s”: %(problem)s") % {"name": name, "problem": message}, code=code)
 
 
 def check_file_name(name: str) -> None:
     """The uploaded name is kept as data only; one that tries to be a path is refused outright."""
     parts = re.split(r"[/\\]", name or "")
     if not name or len(parts) > 1 or name.strip() in {".", ".."} or CONTROL_CHARACTERS.search(name):
-        raise refusal(name, "the file name must be a plain name, without folders, “..” or control characters.", "name")
+        raise refusal(
+            name, _("the file name must be a plain name, without folders, “..” or control characters."), "name"
+        )
 
 
 def check_size(name: str, size: int) -> None:
     if not size:
-        raise refusal(name, "the file is empty.", "empty")
+        raise refusal(name, _("the file is empty."), "empty")
     limit = settings.EVIDENCE_MAX_UPLOAD_SIZE
     if size > limit:
-        raise refusal(name, f"the file is larger than the limit of {filesizeformat(limit)}.", "too_large")
+        raise refusal(name, too_large(limit), "too_large")
+
+
+def too_large(limit: int) -> str:
+    return _("the file is larger than the limit of %(limit)s.") % {"limit": filesizeformat(limit)}
 
 
 def sha256_of(file: File) -> str:
@@ -127,28 +163,33 @@ def inspect(file: File, name: str) -> Kind:
         return _check_text(file, name)
     mime = DETECTOR_ALIASES.get(guessed.mime, guessed.mime)
     if mime in ZIP_CONTAINERS:
-        return _check_zip_document(file, name, f"{guessed.extension.upper()} file ({guessed.mime})")
+        return _check_zip_document(file, name, guessed.extension.upper(), guessed.mime)
     kind = ACCEPTED_KINDS.get(mime)
     if kind is None:
-        raise _unsupported(name, f"{guessed.extension.upper()} file ({guessed.mime})")
+        raise _unsupported(name, "detected", format=guessed.extension.upper(), mime=guessed.mime)
     if not kind_is_readable(kind):
         raise refusal(
             name,
-            f"it is a {kind.label}, which this server cannot decode (its Pillow has no support for it); "
-            "convert it to JPEG or PNG first.",
+            _(
+                "it is a %(kind)s, which this server cannot decode (its Pillow has no support for it); "
+                "convert it to JPEG or PNG first."
+            )
+            % {"kind": kind.label},
             "unsupported_type",
         )
     STRUCTURE_CHECKS[kind.mime](file, name, kind)
     return kind
 
 
-def _unsupported(name: str, detected: str) -> ValidationError:
-    message = f"its content is a {detected}, which is not accepted. Accepted: {accepted_kinds_text()}."
+def _unsupported(name: str, found: str, **params: str) -> ValidationError:
+    """`found` is a key of UNSUPPORTED; `params` fill its sentence."""
+    message = UNSUPPORTED[found] % {**params, "accepted": accepted_kinds_text()}
     return refusal(name, message, "unsupported_type")
 
 
-def _malformed(name: str, kind: Kind, reason: str) -> ValidationError:
-    return refusal(name, f"it starts like a {kind.label} but is not a sound one: {reason}.", "malformed")
+def _malformed(name: str, kind: Kind, sentence: str, **params: str) -> ValidationError:
+    """`sentence` is a whole one, starting "it starts like a %(kind)s but is not a sound one: "."""
+    return refusal(name, sentence % {**params, "kind": kind.label}, "malformed")
 
 
 def _check_text(file: File, name: str) -> Kind:
@@ -162,20 +203,20 @@ def _check_text(file: File, name: str) -> Kind:
             tail = text[-MARKUP_OVERLAP:]
         _refuse_markup(name, tail + decoder.decode(b"", final=True))
     except UnicodeDecodeError:
-        raise _unsupported(name, "binary file of no recognised format (not UTF-8 text)") from None
+        raise _unsupported(name, "not_utf8") from None
     return ACCEPTED_KINDS["text/plain"]
 
 
 def _refuse_markup(name: str, text: str) -> None:
     if SVG_MARKUP.search(text):
-        raise _unsupported(name, "SVG image (image/svg+xml)")
+        raise _unsupported(name, "svg")
     if HTML_MARKUP.search(text):
-        raise _unsupported(name, "HTML document (text/html)")
+        raise _unsupported(name, "html")
     if CONTROL_CHARACTERS.search(text):
-        raise _unsupported(name, "binary file of no recognised format (control characters in text)")
+        raise _unsupported(name, "control_characters")
 
 
-def _check_zip_document(file: File, name: str, detected: str) -> Kind:
+def _check_zip_document(file: File, name: str, detected_format: str, detected_mime: str) -> Kind:
     """DOCX and ODT are ZIP archives: the container's own manifest says which, not the first bytes."""
     file.seek(0)
     try:
@@ -192,24 +233,31 @@ def _check_zip_document(file: File, name: str, detected: str) -> Kind:
         if manifest is not None and manifest.file_size < 1024 * 1024:
             content_types = archive.read(manifest)
             if b"macroEnabled" in content_types or "word/vbaProject.bin" in entries:
-                raise _unsupported(name, "macro-enabled Word document (DOCM)")
+                raise _unsupported(name, "docm")
             if b"wordprocessingml.document.main+xml" in content_types and "word/document.xml" in entries:
                 return ACCEPTED_KINDS[DOCX]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyError, EOFError):
-        raise _unsupported(name, f"damaged {detected}") from None
-    raise _unsupported(name, detected)
+        raise _unsupported(name, "damaged", format=detected_format, mime=detected_mime) from None
+    raise _unsupported(name, "detected", format=detected_format, mime=detected_mime)
 
 
 def _check_pdf(file: File, name: str, kind: Kind) -> None:
     file.seek(max(file.size - 1024, 0))
     if b"%%EOF" not in file.read():
-        raise _malformed(name, kind, "it has no end-of-file marker (%%EOF); it may be truncated")
+        raise _malformed(
+            name,
+            kind,
+            _(
+                "it starts like a %(kind)s but is not a sound one: "
+                "it has no end-of-file marker (%(marker)s); it may be truncated."
+            ),
+            marker="%%EOF",
+        )
 
 
 def _check_image(file: File, name: str, kind: Kind) -> None:
     """Header first: the pixel count is checked before a single pixel is decoded."""
     limit = settings.EVIDENCE_MAX_IMAGE_PIXELS
-    too_many = f"the image has more pixels than the limit of {limit:,}"
     file.seek(0)
     try:
         with warnings.catch_warnings():
@@ -217,14 +265,25 @@ def _check_image(file: File, name: str, kind: Kind) -> None:
             with Image.open(file, formats=[kind.pillow_format]) as image:
                 width, height = image.size
                 if width * height > limit:
-                    raise refusal(name, f"{too_many} ({width:,} × {height:,}).", "too_many_pixels")
+                    too_many = _("the image has more pixels than the limit of %(limit)s (%(width)s × %(height)s).") % {
+                        "limit": grouped(limit),
+                        "width": grouped(width),
+                        "height": grouped(height),
+                    }
+                    raise refusal(name, too_many, "too_many_pixels")
                 image.load()
     except ValidationError:
         raise
     except Image.DecompressionBombError:
-        raise refusal(name, f"{too_many}.", "too_many_pixels") from None
+        too_many = _("the image has more pixels than the limit of %(limit)s.") % {"limit": grouped(limit)}
+        raise refusal(name, too_many, "too_many_pixels") from None
     except Exception as error:  # a decoder fed hostile bytes may fail in many ways; each is a refusal
-        raise _malformed(name, kind, f"it does not decode ({error.__class__.__name__})") from None
+        raise _malformed(
+            name,
+            kind,
+            _("it starts like a %(kind)s but is not a sound one: it does not decode (%(error)s)."),
+            error=error.__class__.__name__,
+        ) from None
     if kind.mime == "image/png":
         _check_png_chunks(file, name, kind)
 
@@ -235,23 +294,37 @@ def _check_png_chunks(file: File, name: str, kind: Kind) -> None:
     while True:
         header = file.read(8)
         if len(header) < 8:
-            raise _malformed(name, kind, "it ends before its last chunk (IEND)")
+            raise _malformed(
+                name, kind, _("it starts like a %(kind)s but is not a sound one: it ends before its last chunk (IEND).")
+            )
         length, chunk_type = struct.unpack(">I4s", header)
         checksum = zlib.crc32(chunk_type)
         remaining = length
         while remaining:
             data = file.read(min(remaining, CHUNK_SIZE))
             if not data:
-                raise _malformed(name, kind, "it is truncated")
+                raise _malformed(name, kind, _("it starts like a %(kind)s but is not a sound one: it is truncated."))
             checksum = zlib.crc32(data, checksum)
             remaining -= len(data)
         stored = file.read(4)
         if len(stored) < 4 or struct.unpack(">I", stored)[0] != checksum:
-            raise _malformed(name, kind, f"its {chunk_type.decode('latin-1')!r} chunk is damaged")
+            raise _malformed(
+                name,
+                kind,
+                _("it starts like a %(kind)s but is not a sound one: its %(chunk)s chunk is damaged."),
+                chunk=repr(chunk_type.decode("latin-1")),
+            )
         if chunk_type == b"IEND":
             break
     if file.read(1):
-        raise _malformed(name, kind, "data follows the end of the image, as in a file made to pass for two formats")
+        raise _malformed(
+            name,
+            kind,
+            _(
+                "it starts like a %(kind)s but is not a sound one: "
+                "data follows the end of the image, as in a file made to pass for two formats."
+            ),
+        )
 
 
 def _check_mp4(file: File, name: str, kind: Kind) -> None:
@@ -261,18 +334,27 @@ def _check_mp4(file: File, name: str, kind: Kind) -> None:
         file.seek(position)
         header = file.read(8)
         if len(header) < 8:
-            raise _malformed(name, kind, "it ends inside a box header")
+            raise _malformed(
+                name, kind, _("it starts like a %(kind)s but is not a sound one: it ends inside a box header.")
+            )
         box_size, box_type = struct.unpack(">I4s", header)
         if box_size == 1:
             box_size = struct.unpack(">Q", file.read(8).rjust(8, b"\0"))[0]
         elif box_size == 0:
             box_size = file.size - position
         if box_size < 8 or position + box_size > file.size:
-            raise _malformed(name, kind, f"its {box_type.decode('latin-1')!r} box runs past the end of the file")
+            raise _malformed(
+                name,
+                kind,
+                _("it starts like a %(kind)s but is not a sound one: its %(box)s box runs past the end of the file."),
+                box=repr(box_type.decode("latin-1")),
+            )
         boxes.append(box_type)
         position += box_size
     if boxes[0] != b"ftyp" or b"moov" not in boxes:
-        raise _malformed(name, kind, "it has no movie index (moov box)")
+        raise _malformed(
+            name, kind, _("it starts like a %(kind)s but is not a sound one: it has no movie index (moov box).")
+        )
 
 
 def _check_mp3(file: File, name: str, kind: Kind) -> None:
@@ -285,7 +367,11 @@ def _check_mp3(file: File, name: str, kind: Kind) -> None:
     file.seek(offset)
     window = file.read(4096)  # encoders may leave some padding between the tag and the first frame
     if not any(_is_mp3_frame_header(window[start : start + 4]) for start in range(len(window) - 3)):
-        raise _malformed(name, kind, "no MPEG layer III audio frame follows its header")
+        raise _malformed(
+            name,
+            kind,
+            _("it starts like a %(kind)s but is not a sound one: no MPEG layer III audio frame follows its header."),
+        )
 
 
 def _is_mp3_frame_header(frame: bytes) -> bool:
@@ -309,14 +395,23 @@ def _check_ogg(file: File, name: str, kind: Kind) -> None:
         file.seek(position)
         header = file.read(27)
         if len(header) < 27 or header[:4] != b"OggS" or header[4] != 0:
-            raise _malformed(name, kind, "its pages do not follow one another")
+            raise _malformed(
+                name, kind, _("it starts like a %(kind)s but is not a sound one: its pages do not follow one another.")
+            )
         segment_table = file.read(header[26])
         body_size = sum(segment_table)
         if position == 0 and not file.read(8).startswith(OGG_AUDIO_CODECS):
-            raise _malformed(name, kind, "its first stream is not Vorbis, Opus, FLAC or Speex audio")
+            raise _malformed(
+                name,
+                kind,
+                _(
+                    "it starts like a %(kind)s but is not a sound one: "
+                    "its first stream is not Vorbis, Opus, FLAC or Speex audio."
+                ),
+            )
         position += 27 + len(segment_table) + body_size
     if position != file.size:
-        raise _malformed(name, kind, "its last page is truncated")
+        raise _malformed(name, kind, _("it starts like a %(kind)s but is not a sound one: its last page is truncated."))
 
 
 def _check_wav(file: File, name: str, kind: Kind) -> None:
@@ -331,7 +426,11 @@ def _check_wav(file: File, name: str, kind: Kind) -> None:
             return
         seen.add(chunk_id)
         position += 8 + chunk_size + (chunk_size & 1)
-    raise _malformed(name, kind, "it lacks a format chunk followed by audio data")
+    raise _malformed(
+        name,
+        kind,
+        _("it starts like a %(kind)s but is not a sound one: it lacks a format chunk followed by audio data."),
+    )
 
 
 STRUCTURE_CHECKS = {

@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from incidents.models import Evidence
@@ -127,4 +128,8 @@ class EvidenceAccess(models.Model):
         ordering = ["-accessed_at", "-pk"]
 
     def __str__(self):
-        return f"{self.user} opened {self.attachment} on {self.accessed_at:%Y-%m-%d %H:%M}"
+        return gettext("%(user)s opened %(file)s on %(time)s") % {
+            "user": self.user,
+            "file": self.attachment,
+            "time": f"{self.accessed_at:%Y-%m-%d %H:%M}",
+        }

@@ -9,9 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
-from django.template.defaultfilters import filesizeformat
 
-from .files import Kind, inspect, refusal
+from .files import Kind, inspect, refusal, too_large
 
 
 class RefusedUpload(UploadedFile):
@@ -44,11 +43,7 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
     def file_complete(self, file_size):
         if self.received > self.limit:
             self.file.close()
-            return RefusedUpload(
-                self.file_name,
-                self.content_type,
-                f"the file is larger than the limit of {filesizeformat(self.limit)}.",
-            )
+            return RefusedUpload(self.file_name, self.content_type, too_large(self.limit))
         uploaded = super().file_complete(file_size)
         uploaded.sha256 = self.digest.hexdigest()
         return uploaded

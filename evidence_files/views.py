@@ -8,6 +8,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from incidents.models import Evidence
@@ -27,7 +28,7 @@ def file_response(file: FieldFile, *, content_type: str, filename: str, private:
         try:
             handle = file.storage.open(file.name, "rb")
         except FileNotFoundError:
-            raise Http404("The file is missing from storage.") from None
+            raise Http404(_("The file is missing from storage.")) from None
         response = FileResponse(handle, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(not inline, filename)
     response["X-Content-Type-Options"] = "nosniff"

@@ -6,7 +6,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.admin import HistoryAdmin
 from evidence_files.files import accepted_kinds_text
@@ -83,11 +86,17 @@ class ChargeInline(FollowsIncidentStateInline, admin.TabularInline):
     fields = ["person", "provision", "date", "date_precision", "status", "sentence", "sentence_months"]
 
 
+def _add_files_help() -> str:
+    return _("Several at once if needed. Accepted: %(kinds)s. Stored files are never replaced.") % {
+        "kinds": accepted_kinds_text()
+    }
+
+
 class EvidenceForm(forms.ModelForm):
     add_files = EvidenceFilesField(
-        label="add files",
+        label=gettext_lazy("add files"),
         required=False,
-        help_text=f"Several at once if needed. Accepted: {accepted_kinds_text()}. Stored files are never replaced.",
+        help_text=lazy(_add_files_help, str)(),
     )
 
     class Meta:
@@ -98,21 +107,28 @@ class EvidenceForm(forms.ModelForm):
 class EvidenceFilesMixin:
     """The files of an evidence record, shown read-only: an original is added, never replaced."""
 
-    @admin.display(description="files")
+    @admin.display(description=gettext_lazy("files"))
     def stored_files(self, evidence):
         attachments = evidence.attachments.select_related("stored_file", "uploaded_by") if evidence.pk else []
+        described = _(
+            '<a href="{url}">{name}</a> — {content_type}, {size}; SHA-256 <code>{sha256}</code>; '
+            "uploaded by {uploader} on {uploaded_at}"
+        )
         rows = format_html_join(
             "",
-            '<li><a href="{}">{}</a> — {}, {}; SHA-256 <code>{}</code>; uploaded by {} on {}</li>',
+            "<li>{}</li>",
             (
                 (
-                    reverse("evidence_files:original", args=[attachment.public_id]),
-                    attachment.original_filename,
-                    attachment.stored_file.content_type,
-                    filesizeformat(attachment.stored_file.size),
-                    attachment.stored_file.sha256,
-                    attachment.uploaded_by or "unknown",
-                    f"{attachment.uploaded_at:%Y-%m-%d %H:%M} UTC",
+                    format_html(
+                        described,
+                        url=reverse("evidence_files:original", args=[attachment.public_id]),
+                        name=attachment.original_filename,
+                        content_type=attachment.stored_file.content_type,
+                        size=filesizeformat(attachment.stored_file.size),
+                        sha256=attachment.stored_file.sha256,
+                        uploader=attachment.uploaded_by or _("unknown"),
+                        uploaded_at=f"{attachment.uploaded_at:%Y-%m-%d %H:%M} UTC",
+                    ),
                 )
                 for attachment in attachments
             ),
@@ -131,8 +147,11 @@ def attach_uploaded_files(request, evidence_forms) -> None:
             if already_stored:
                 messages.info(
                     request,
-                    f"“{attachment.original_filename}” has the same content as a file already stored "
-                    f"(SHA-256 {attachment.stored_file.sha256}): it is linked to it, not stored twice.",
+                    _(
+                        "“%(name)s” has the same content as a file already stored "
+                        "(SHA-256 %(sha256)s): it is linked to it, not stored twice."
+                    )
+                    % {"name": attachment.original_filename, "sha256": attachment.stored_file.sha256},
                 )
 
 
@@ -160,6 +179,13 @@ class IncidentLinkInline(FollowsIncidentStateInline, admin.TabularInline):
     extra = 0
     autocomplete_fields = ["to_incident"]
     fields = ["kind", "to_incident", "note"]
+
+
+# What a reviewer is told after deciding: one sentence per state a review can leave an incident in.
+DECIDED = {
+    Incident.Status.VERIFIED: gettext_lazy("“%(incident)s” is now verified."),
+    Incident.Status.REJECTED: gettext_lazy("“%(incident)s” is now rejected."),
+}
 
 
 @admin.register(Incident)
@@ -192,7 +218,7 @@ class IncidentAdmin(HistoryAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "incident_type", "summary", "status", "opened_version"]}),
         (
-            "When",
+            gettext_lazy("When"),
             {
                 "fields": [
                     ("start_date", "start_precision"),
@@ -202,10 +228,10 @@ class IncidentAdmin(HistoryAdmin):
                 ]
             },
         ),
-        ("Where", {"fields": ["place", "location_detail"]}),
-        ("Staff only", {"fields": ["private_notes", "confidential"]}),
+        (gettext_lazy("Where"), {"fields": ["place", "location_detail"]}),
+        (gettext_lazy("Staff only"), {"fields": ["private_notes", "confidential"]}),
         (
-            "Review",
+            pgettext_lazy("fieldset", "Review"),
             {
                 "fields": [
                     "revision_of",
@@ -216,14 +242,17 @@ class IncidentAdmin(HistoryAdmin):
                 ]
             },
         ),
-        ("Record", {"fields": ["public_id", "created_by", "last_edited_by", "created_at", "updated_at"]}),
+        (
+            pgettext_lazy("fieldset", "Record"),
+            {"fields": ["public_id", "created_by", "last_edited_by", "created_at", "updated_at"]},
+        ),
     ]
 
-    @admin.display(description="date", ordering="period_start")
+    @admin.display(description=gettext_lazy("date"), ordering="period_start")
     def date_display(self, incident):
         return incident.date_display
 
-    @admin.display(description="correction of", ordering="revision_of")
+    @admin.display(description=gettext_lazy("correction of"), ordering="revision_of")
     def correction_of(self, incident):
         return incident.revision_of or ""
 
@@ -259,8 +288,10 @@ class IncidentAdmin(HistoryAdmin):
             # of this one was rolled back, so nothing of either is lost.
             messages.error(
                 request,
-                "Someone else saved this incident at the same moment; your changes were not saved. "
-                "Open it again and make your changes on the current version.",
+                _(
+                    "Someone else saved this incident at the same moment; your changes were not saved. "
+                    "Open it again and make your changes on the current version."
+                ),
             )
             return HttpResponseRedirect(request.path)
 
@@ -318,7 +349,7 @@ class IncidentAdmin(HistoryAdmin):
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "Submitted for review: a verifier will check it against its sources.")
+            messages.success(request, _("Submitted for review: a verifier will check it against its sources."))
         return redirect(self._change_url(incident))
 
     def review_view(self, request, object_id):
@@ -332,13 +363,13 @@ class IncidentAdmin(HistoryAdmin):
             except workflow.WorkflowError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"“{result}” is now {result.get_status_display()}.")
+                messages.success(request, str(DECIDED[result.status]) % {"incident": result})
                 return redirect("admin:incidents_submittedincident_changelist")
         return self._workflow_page(
             request,
             incident,
             form,
-            f"Review “{incident}”",
+            _("Review “%(incident)s”") % {"incident": incident},
             "review.html",
             changes=workflow.describe_correction(incident) if incident.revision_of_id else None,
         )
@@ -353,9 +384,12 @@ class IncidentAdmin(HistoryAdmin):
             except workflow.WorkflowError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, "Retracted: its public address now gives your reason instead of the content.")
+                messages.success(
+                    request, _("Retracted: its public address now gives your reason instead of the content.")
+                )
                 return redirect(self._change_url(incident))
-        return self._workflow_page(request, incident, form, f"Retract “{incident}”", "retract.html")
+        title = _("Retract “%(incident)s”") % {"incident": incident}
+        return self._workflow_page(request, incident, form, title, "retract.html")
 
     def correct_view(self, request, object_id):
         incident = self._incident_for(request, object_id)
@@ -369,8 +403,10 @@ class IncidentAdmin(HistoryAdmin):
             return redirect(self._change_url(incident))
         messages.info(
             request,
-            "This is your private copy of the published incident. The public keeps seeing the published "
-            "version until a verifier verifies this correction.",
+            _(
+                "This is your private copy of the published incident. The public keeps seeing the published "
+                "version until a verifier verifies this correction."
+            ),
         )
         return redirect(self._change_url(correction))
 
@@ -385,7 +421,7 @@ class IncidentAdmin(HistoryAdmin):
         except workflow.WorkflowError as error:
             messages.error(request, str(error))
             return redirect(self._change_url(correction))
-        messages.success(request, "The correction was discarded; the published incident is unchanged.")
+        messages.success(request, _("The correction was discarded; the published incident is unchanged."))
         return redirect(self._change_url(published))
 
 
@@ -416,13 +452,16 @@ class ReviewQueueAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="kind")
+    @admin.display(description=gettext_lazy("kind"))
     def kind(self, incident):
-        return f"correction of “{incident.revision_of}”" if incident.revision_of_id else "new incident"
+        if incident.revision_of_id:
+            return _("correction of “%(incident)s”") % {"incident": incident.revision_of}
+        return _("new incident")
 
     @admin.display(description="")
     def review(self, incident):
-        return format_html('<a href="{}">Review</a>', reverse("admin:incidents_incident_review", args=[incident.pk]))
+        url = reverse("admin:incidents_incident_review", args=[incident.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Review"))
 
 
 @admin.register(LegalProvision)
@@ -434,7 +473,7 @@ class LegalProvisionAdmin(HistoryAdmin):
     autocomplete_fields = ["jurisdiction", "equivalents"]
     readonly_fields = ["public_id"]
 
-    @admin.display(description="provision", ordering="article")
+    @admin.display(description=gettext_lazy("provision"), ordering="article")
     def reference(self, provision):
         return provision.reference
 
@@ -483,8 +522,8 @@ class EvidenceAdmin(EvidenceFilesMixin, IncidentRowAdmin):
     readonly_fields = ["public_id", "stored_files"]
     fieldsets = [
         (None, {"fields": ["incident", "kind", "description", "confidential", "public_id"]}),
-        ("Chain of custody", {"fields": ["source", ("obtained_by", "obtained_on"), "obtained_how"]}),
-        ("Files", {"fields": ["stored_files", "add_files"]}),
+        (gettext_lazy("Chain of custody"), {"fields": ["source", ("obtained_by", "obtained_on"), "obtained_how"]}),
+        (gettext_lazy("Files"), {"fields": ["stored_files", "add_files"]}),
     ]
 
     def changeform_view(self, request, *args, **kwargs):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Incident
 from .workflow import CORRECTABLE_FIELDS
@@ -12,14 +14,25 @@ def changes_since(incident: Incident, version: int) -> list[str]:
     lines = []
     for previous, record in zip(records, records[1:], strict=False):
         delta = record.diff_against(previous, excluded_fields=["updated_at", "version", "period_start", "period_end"])
-        who = record.history_user or "someone"
+        who = record.history_user or _("someone")
         when = date_format(localtime(record.history_date), "j F Y, H:i")
         changed = "; ".join(
-            f"{Incident._meta.get_field(change.field).verbose_name}: “{change.old}” → “{change.new}”"
+            _("%(field)s: “%(old)s” → “%(new)s”")
+            % {"field": Incident._meta.get_field(change.field).verbose_name, "old": change.old, "new": change.new}
             for change in delta.changes
         )
-        reason = f" ({record.history_change_reason})" if record.history_change_reason else ""
-        lines.append(f"{who}, {when}{reason}: {changed or 'related rows (involvements, charges, sources…)'}")
+        changed = changed or _("related rows (involvements, charges, sources…)")
+        # The reason is stored with the history, in the language it was written in.
+        if record.history_change_reason:
+            line = _("%(who)s, %(when)s (%(reason)s): %(changes)s") % {
+                "who": who,
+                "when": when,
+                "reason": record.history_change_reason,
+                "changes": changed,
+            }
+        else:
+            line = _("%(who)s, %(when)s: %(changes)s") % {"who": who, "when": when, "changes": changed}
+        lines.append(line)
     return lines
 
 
@@ -45,29 +58,36 @@ class IncidentAdminForm(forms.ModelForm):
         if opened_at is None or current != opened_at:
             changes = changes_since(self.instance, opened_at or 1) if opened_at else []
             raise forms.ValidationError(
-                "Someone else saved this incident after you opened it, so your changes were not saved "
-                "(nothing of theirs was overwritten). What changed since: %(changes)s. Open the incident again "
-                "to see the current version, then make your changes again.",
+                _(
+                    "Someone else saved this incident after you opened it, so your changes were not saved "
+                    "(nothing of theirs was overwritten). What changed since: %(changes)s. Open the incident again "
+                    "to see the current version, then make your changes again."
+                ),
                 code="stale",
-                params={"changes": " | ".join(changes) or "see the history"},
+                params={"changes": " | ".join(changes) or _("see the history")},
             )
         return cleaned_data
 
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[("verify", "Verify: every fact checked against its sources"), ("reject", "Reject")],
+        label=gettext_lazy("Decision"),
+        choices=[
+            ("verify", gettext_lazy("Verify: every fact checked against its sources")),
+            ("reject", gettext_lazy("Reject")),
+        ],
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
+        label=gettext_lazy("Note"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Required. What you checked, or why you reject it. Kept in the history.",
+        help_text=gettext_lazy("Required. What you checked, or why you reject it. Kept in the history."),
     )
 
 
 class RetractForm(forms.Form):
     reason = forms.CharField(
-        label="Public reason",
+        label=gettext_lazy("Public reason"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Shown to the public at the incident's address instead of its content.",
+        help_text=gettext_lazy("Shown to the public at the incident's address instead of its content."),
     )

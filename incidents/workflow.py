@@ -16,6 +16,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from evidence_files.models import EvidenceFile
 from sources.models import Citation
@@ -45,20 +47,60 @@ class WorkflowError(Exception):
     """A workflow step that the rules refuse; the message says why, in words for the user."""
 
 
-def _require(user: AbstractBaseUser, permission: str, doing: str) -> None:
+# Why a step is refused in the incident's present state: one whole sentence per step and state, so
+# that a translation can agree the state with the incident and the verb with both.
+CANNOT_BE = {
+    "submitted": {
+        Status.SUBMITTED: gettext_lazy("A submitted for review incident cannot be submitted."),
+        Status.VERIFIED: gettext_lazy("A verified incident cannot be submitted."),
+        Status.RETRACTED: gettext_lazy("A retracted incident cannot be submitted."),
+    },
+    "verified": {
+        Status.DRAFT: gettext_lazy("A draft incident cannot be verified."),
+        Status.VERIFIED: gettext_lazy("A verified incident cannot be verified."),
+        Status.REJECTED: gettext_lazy("A rejected incident cannot be verified."),
+        Status.RETRACTED: gettext_lazy("A retracted incident cannot be verified."),
+    },
+    "rejected": {
+        Status.DRAFT: gettext_lazy("A draft incident cannot be rejected."),
+        Status.VERIFIED: gettext_lazy("A verified incident cannot be rejected."),
+        Status.REJECTED: gettext_lazy("A rejected incident cannot be rejected."),
+        Status.RETRACTED: gettext_lazy("A retracted incident cannot be rejected."),
+    },
+    "retracted": {
+        Status.DRAFT: gettext_lazy("A draft incident cannot be retracted."),
+        Status.SUBMITTED: gettext_lazy("A submitted for review incident cannot be retracted."),
+        Status.REJECTED: gettext_lazy("A rejected incident cannot be retracted."),
+        Status.RETRACTED: gettext_lazy("A retracted incident cannot be retracted."),
+    },
+    "corrected": {
+        Status.DRAFT: gettext_lazy("A draft incident cannot be corrected."),
+        Status.SUBMITTED: gettext_lazy("A submitted for review incident cannot be corrected."),
+        Status.REJECTED: gettext_lazy("A rejected incident cannot be corrected."),
+        Status.RETRACTED: gettext_lazy("A retracted incident cannot be corrected."),
+    },
+    "discarded": {
+        Status.SUBMITTED: gettext_lazy("A submitted for review incident cannot be discarded."),
+        Status.VERIFIED: gettext_lazy("A verified incident cannot be discarded."),
+        Status.RETRACTED: gettext_lazy("A retracted incident cannot be discarded."),
+    },
+}
+
+
+def _require(user: AbstractBaseUser, permission: str, refusal: str) -> None:
     if not user.has_perm(permission):
-        raise WorkflowError(f"Your role does not allow you to {doing}.")
+        raise WorkflowError(refusal)
 
 
-def _require_state(incident: Incident, allowed: tuple[str, ...], doing: str) -> None:
+def _require_state(incident: Incident, allowed: tuple[str, ...], step: str) -> None:
     if incident.status not in allowed:
-        raise WorkflowError(f"A {incident.get_status_display()} incident cannot be {doing}.")
+        raise WorkflowError(str(CANNOT_BE[step][incident.status]))
 
 
-def _require_note(note: str, what: str) -> str:
+def _require_note(note: str, refusal: str) -> str:
     note = (note or "").strip()
     if not note:
-        raise WorkflowError(f"Write {what}: it is kept in the history.")
+        raise WorkflowError(refusal)
     return note
 
 
@@ -78,13 +120,13 @@ def check_four_eyes(incident: Incident, *, by: AbstractBaseUser) -> None:
     authors = {incident.created_by_id, incident.last_edited_by_id, incident.submitted_by_id} - {None}
     if by.pk in authors:
         raise WorkflowError(
-            "You created, edited or submitted this incident, so another verifier must review it (four-eyes rule)."
+            _("You created, edited or submitted this incident, so another verifier must review it (four-eyes rule).")
         )
 
 
 @transaction.atomic
 def submit(*, incident: Incident, by: AbstractBaseUser) -> Incident:
-    _require(by, "incidents.submit_incident", "submit incidents for review")
+    _require(by, "incidents.submit_incident", _("Your role does not allow you to submit incidents for review."))
     incident = _locked(incident)
     _require_state(incident, (Status.DRAFT, Status.REJECTED), "submitted")
     incident.status = Status.SUBMITTED
@@ -97,8 +139,8 @@ def submit(*, incident: Incident, by: AbstractBaseUser) -> Incident:
 @transaction.atomic
 def verify(*, incident: Incident, by: AbstractBaseUser, note: str) -> Incident:
     """Publish a submitted incident, or apply a submitted correction to its published incident."""
-    _require(by, "incidents.verify_incident", "verify incidents")
-    note = _require_note(note, "a verification note")
+    _require(by, "incidents.verify_incident", _("Your role does not allow you to verify incidents."))
+    note = _require_note(note, _("Write a verification note: it is kept in the history."))
     incident = _locked(incident)
     _require_state(incident, (Status.SUBMITTED,), "verified")
     check_four_eyes(incident, by=by)
@@ -115,8 +157,8 @@ def verify(*, incident: Incident, by: AbstractBaseUser, note: str) -> Incident:
 
 @transaction.atomic
 def reject(*, incident: Incident, by: AbstractBaseUser, note: str) -> Incident:
-    _require(by, "incidents.verify_incident", "reject incidents")
-    note = _require_note(note, "why the incident is rejected")
+    _require(by, "incidents.verify_incident", _("Your role does not allow you to reject incidents."))
+    note = _require_note(note, _("Write why the incident is rejected: it is kept in the history."))
     incident = _locked(incident)
     _require_state(incident, (Status.SUBMITTED,), "rejected")
     check_four_eyes(incident, by=by)
@@ -130,8 +172,8 @@ def reject(*, incident: Incident, by: AbstractBaseUser, note: str) -> Incident:
 @transaction.atomic
 def retract(*, incident: Incident, by: AbstractBaseUser, reason: str) -> Incident:
     """Withdraw a published incident; its address then tells the public why (HTTP 410)."""
-    _require(by, "incidents.retract_incident", "retract incidents")
-    reason = _require_note(reason, "the public reason for the retraction")
+    _require(by, "incidents.retract_incident", _("Your role does not allow you to retract incidents."))
+    reason = _require_note(reason, _("Write the public reason for the retraction: it is kept in the history."))
     incident = _locked(incident)
     _require_state(incident, (Status.VERIFIED,), "retracted")
     incident.status = Status.RETRACTED
@@ -148,7 +190,7 @@ def propose_correction(*, incident: Incident, by: AbstractBaseUser) -> Incident:
 
     If a correction is already open it is returned instead, so two people do not correct in parallel.
     """
-    _require(by, "incidents.change_incident", "correct incidents")
+    _require(by, "incidents.change_incident", _("Your role does not allow you to correct incidents."))
     incident = _locked(incident)
     _require_state(incident, (Status.VERIFIED,), "corrected")
     existing = Incident.objects.filter(revision_of=incident).first()
@@ -207,7 +249,7 @@ def _apply_correction(copy: Incident, *, by: AbstractBaseUser, note: str) -> Inc
     """
     incident = _locked(copy.revision_of)
     if incident.status != Status.VERIFIED:
-        raise WorkflowError("The incident this correction is for is no longer published; reject the correction.")
+        raise WorkflowError(_("The incident this correction is for is no longer published; reject the correction."))
     reason = f"Correction verified: {note}"
     for field in CORRECTABLE_FIELDS:
         setattr(incident, field, getattr(copy, field))
@@ -227,15 +269,17 @@ def _apply_correction(copy: Incident, *, by: AbstractBaseUser, note: str) -> Inc
 @transaction.atomic
 def discard_correction(*, incident: Incident, by: AbstractBaseUser) -> None:
     """Throw away a correction that is not wanted; the published incident stays as it is."""
-    _require(by, "incidents.delete_incident", "discard corrections")
+    _require(by, "incidents.delete_incident", _("Your role does not allow you to discard corrections."))
     incident = _locked(incident)
     if not incident.revision_of_id:
-        raise WorkflowError("Only a proposed correction can be discarded.")
+        raise WorkflowError(_("Only a proposed correction can be discarded."))
     _require_state(incident, (Status.DRAFT, Status.REJECTED), "discarded")
     if EvidenceFile.objects.filter(evidence__incident=incident).exists():
         raise WorkflowError(
-            "Files were uploaded into this correction, and evidence files are never deleted: "
-            "submit the correction, or ask a verifier to reject it and keep it."
+            _(
+                "Files were uploaded into this correction, and evidence files are never deleted: "
+                "submit the correction, or ask a verifier to reject it and keep it."
+            )
         )
     incident._history_user, incident._change_reason = by, "Correction discarded"
     _drop_correction(incident)
@@ -257,8 +301,10 @@ def _apply_rows(model, link: str, copy: Incident, incident: Incident, *, by, rea
     removed = [original for pk, original in originals.items() if pk not in kept]
     if model is Evidence and EvidenceFile.objects.filter(evidence__in=removed).exists():
         raise WorkflowError(
-            "The correction removes evidence that has files, and evidence files are never deleted: "
-            "mark that evidence confidential instead."
+            _(
+                "The correction removes evidence that has files, and evidence files are never deleted: "
+                "mark that evidence confidential instead."
+            )
         )
     for original in removed:
         _citations_of(original).delete()
@@ -304,6 +350,32 @@ def _apply_citations(corrected: models.Model, original: models.Model, *, by, rea
             _save(target, by=by, reason=reason)
 
 
+# How describe_correction names a row that a correction adds, changes or removes: whole phrases per
+# kind of row, so that a translation can agree each verb with its noun.
+ROW_CHANGES = {
+    Involvement: {
+        "new": gettext_lazy("new involvement: %(row)s"),
+        "changed": gettext_lazy("changed involvement “%(row)s”: %(fields)s"),
+        "removed": gettext_lazy("removed involvement: %(row)s"),
+    },
+    Charge: {
+        "new": gettext_lazy("new charge: %(row)s"),
+        "changed": gettext_lazy("changed charge “%(row)s”: %(fields)s"),
+        "removed": gettext_lazy("removed charge: %(row)s"),
+    },
+    Evidence: {
+        "new": gettext_lazy("new evidence: %(row)s"),
+        "changed": gettext_lazy("changed evidence “%(row)s”: %(fields)s"),
+        "removed": gettext_lazy("removed evidence: %(row)s"),
+    },
+    IncidentLink: {
+        "new": gettext_lazy("new link between incidents: %(row)s"),
+        "changed": gettext_lazy("changed link between incidents “%(row)s”: %(fields)s"),
+        "removed": gettext_lazy("removed link between incidents: %(row)s"),
+    },
+}
+
+
 def describe_correction(copy: Incident) -> list[str]:
     """What a correction would change on the published incident, for the verifier to check."""
     incident = copy.revision_of
@@ -312,15 +384,19 @@ def describe_correction(copy: Incident) -> list[str]:
         before, after = getattr(incident, name), getattr(copy, name)
         if before != after:
             label = Incident._meta.get_field(name).verbose_name
-            lines.append(f"{label}: “{_shown(before)}” → “{_shown(after)}”")
+            lines.append(
+                _("%(field)s: “%(before)s” → “%(after)s”")
+                % {"field": label, "before": _shown(before), "after": _shown(after)}
+            )
     for model, link in CHILD_ROWS:
+        phrases = ROW_CHANGES[model]
         stands_for = {int(k): v for k, v in copy.revision_rows.get(model._meta.label_lower, {}).items()}
         originals = {row.pk: row for row in model.objects.filter(**{link: incident})}
         kept = set()
         for row in model.objects.filter(**{link: copy}):
             original = originals.get(stands_for.get(row.pk))
             if original is None:
-                lines.append(f"new {model._meta.verbose_name}: {row}")
+                lines.append(phrases["new"] % {"row": row})
                 continue
             kept.add(original.pk)
             changed = [
@@ -332,10 +408,10 @@ def describe_correction(copy: Incident) -> list[str]:
                 and getattr(row, field.attname) != getattr(original, field.attname)
             ]
             if changed:
-                lines.append(f"changed {model._meta.verbose_name} “{original}”: {', '.join(changed)}")
+                lines.append(phrases["changed"] % {"row": original, "fields": ", ".join(changed)})
         for pk, original in originals.items():
             if pk not in kept:
-                lines.append(f"removed {model._meta.verbose_name}: {original}")
+                lines.append(phrases["removed"] % {"row": original})
     return lines
 
 

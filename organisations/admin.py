@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin, NormalisedNameSearchMixin
 from sources.admin import CitationInline
@@ -22,8 +23,8 @@ class OrganisationAliasInline(admin.TabularInline):
 class BranchInline(admin.TabularInline):
     model = Organisation
     fk_name = "parent"
-    verbose_name = "branch"
-    verbose_name_plural = "branches and parts"
+    verbose_name = _("branch")
+    verbose_name_plural = _("branches and parts")
     extra = 0
     fields = ["name", "kind", "area"]
     autocomplete_fields = ["area"]

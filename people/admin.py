@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.admin import HistoryAdmin, NormalisedNameSearchMixin
 from organisations.admin import MembershipInline
@@ -32,9 +34,9 @@ class PersonAdmin(NormalisedNameSearchMixin, HistoryAdmin):
     inlines = [NameVariantInline, RelationshipInline, MembershipInline, CitationInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "occupation", "biography"]}),
-        ("Birth", {"fields": ["birth_date", "birth_date_precision", "birth_place"]}),
-        ("Staff only", {"fields": ["private_notes", "confidential", "consent_to_publish"]}),
-        ("Record", {"fields": ["public_id", "created_at", "updated_at"]}),
+        (_("Birth"), {"fields": ["birth_date", "birth_date_precision", "birth_place"]}),
+        (_("Staff only"), {"fields": ["private_notes", "confidential", "consent_to_publish"]}),
+        (pgettext_lazy("fieldset", "Record"), {"fields": ["public_id", "created_at", "updated_at"]}),
     ]
 
 

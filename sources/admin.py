@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.admin import HistoryAdmin
 
@@ -30,9 +32,9 @@ class SourceAdmin(HistoryAdmin):
             None,
             {"fields": ["title", "kind", "publisher", "author", "published_on", "place_of_publication", "language"]},
         ),
-        ("Where to find it", {"fields": ["url", "archived_url", "file", "page"]}),
-        ("Staff only", {"fields": ["contact_name", "contact_details", "notes", "confidential"]}),
-        ("Record", {"fields": ["public_id", "created_at", "updated_at"]}),
+        (gettext_lazy("Where to find it"), {"fields": ["url", "archived_url", "file", "page"]}),
+        (gettext_lazy("Staff only"), {"fields": ["contact_name", "contact_details", "notes", "confidential"]}),
+        (pgettext_lazy("fieldset", "Record"), {"fields": ["public_id", "created_at", "updated_at"]}),
     ]
 
 
@@ -47,10 +49,12 @@ class CitationAdminForm(forms.ModelForm):
         if content_type and object_id:
             record = content_type.model_class()._default_manager.filter(pk=object_id).first()
             if record is None:
-                raise forms.ValidationError("No %(kind)s has this id.", params={"kind": content_type}, code="missing")
+                raise forms.ValidationError(
+                    _("No %(kind)s has this id."), params={"kind": content_type}, code="missing"
+                )
             if not getattr(record, "is_editable", True):
                 raise forms.ValidationError(
-                    "“%(record)s” is published: its sources change through a correction of the incident.",
+                    _("“%(record)s” is published: its sources change through a correction of the incident."),
                     params={"record": record},
                     code="locked",
                 )
