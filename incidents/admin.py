@@ -24,6 +24,7 @@ from .models import (
     Evidence,
     Incident,
     IncidentLink,
+    IncidentTranslation,
     IncidentType,
     Involvement,
     LegalProvision,
@@ -181,6 +182,12 @@ class IncidentLinkInline(FollowsIncidentStateInline, admin.TabularInline):
     fields = ["kind", "to_incident", "note"]
 
 
+class IncidentTranslationInline(FollowsIncidentStateInline, admin.StackedInline):
+    model = IncidentTranslation
+    extra = 0
+    fields = ["language", "title", "summary"]
+
+
 # What a reviewer is told after deciding: one sentence per state a review can leave an incident in.
 DECIDED = {
     Incident.Status.VERIFIED: gettext_lazy("“%(incident)s” is now verified."),
@@ -214,9 +221,16 @@ class IncidentAdmin(HistoryAdmin):
         "retraction_reason",
         "retracted_at",
     ]
-    inlines = [InvolvementInline, ChargeInline, EvidenceInline, IncidentLinkInline, IncidentCitationInline]
+    inlines = [
+        InvolvementInline,
+        ChargeInline,
+        EvidenceInline,
+        IncidentLinkInline,
+        IncidentCitationInline,
+        IncidentTranslationInline,
+    ]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "incident_type", "summary", "status", "opened_version"]}),
+        (None, {"fields": ["title", "slug", "incident_type", "summary", "language", "status", "opened_version"]}),
         (
             gettext_lazy("When"),
             {

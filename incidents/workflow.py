@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from evidence_files.models import EvidenceFile
 from sources.models import Citation
 
-from .models import Charge, Evidence, Incident, IncidentLink, Involvement
+from .models import Charge, Evidence, Incident, IncidentLink, IncidentTranslation, Involvement
 
 Status = Incident.Status
 
@@ -32,6 +32,7 @@ CHILD_ROWS: list[tuple[type[models.Model], str]] = [
     (Charge, "incident"),
     (Evidence, "incident"),
     (IncidentLink, "from_incident"),
+    (IncidentTranslation, "incident"),
 ]
 # What a correction may change on the incident itself: every field a researcher edits (the
 # slug, the public address, stays; state and review fields belong to the workflow).
@@ -372,6 +373,11 @@ ROW_CHANGES = {
         "new": gettext_lazy("new link between incidents: %(row)s"),
         "changed": gettext_lazy("changed link between incidents “%(row)s”: %(fields)s"),
         "removed": gettext_lazy("removed link between incidents: %(row)s"),
+    },
+    IncidentTranslation: {
+        "new": gettext_lazy("new translation: %(row)s"),
+        "changed": gettext_lazy("changed translation “%(row)s”: %(fields)s"),
+        "removed": gettext_lazy("removed translation: %(row)s"),
     },
 }
 

@@ -57,6 +57,7 @@ def incident_form(staff_client, **overrides) -> dict:
     data = {
         **empty_inlines(page),
         "title": "Journalist detained in Almaty",
+        "language": "en",
         "incident_type": IncidentType.objects.get(slug="arrest").pk,
         "status": "draft",
         "start_date": "2012-02-01",

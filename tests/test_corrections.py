@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from incidents import workflow
-from incidents.models import Charge, Incident, Involvement
+from incidents.models import Charge, Incident, IncidentTranslation, Involvement
 from people.models import Person
 from places.models import Place
 
@@ -92,6 +92,22 @@ def test_a_correction_can_add_and_remove_rows(demo):
     assert arrest.involvements.filter(unidentified_actor="A passenger at the gate").exists()
     assert not arrest.involvements.filter(role="victim").exists()
     assert set(arrest.charges.values_list("status", flat=True)) == {"indicted"}
+
+
+def test_a_correction_carries_the_translations_and_applies_their_changes(demo):
+    researcher, verifier = make_user("Researcher"), make_user("Verifier")
+    arrest = Incident.objects.get(slug=ARREST)
+    russian = IncidentTranslation.objects.create(incident=arrest, language="ru", title="Арест Амировой")
+    correction = workflow.propose_correction(incident=arrest, by=researcher)
+    assert correction.translations.get(language="ru").title == "Арест Амировой"
+    correction.translations.update(title="Арест Айжангуль Амировой в Актау")
+    IncidentTranslation.objects.create(incident=correction, language="kk", title="Амированың қамауға алынуы")
+    workflow.submit(incident=correction, by=researcher)
+    assert any(line.startswith("new translation") for line in workflow.describe_correction(correction))
+    workflow.verify(incident=correction, by=verifier, note="Checked")
+    russian.refresh_from_db()  # the same row, so its history continues
+    assert russian.title == "Арест Айжангуль Амировой в Актау"
+    assert set(arrest.translations.values_list("language", flat=True)) == {"ru", "kk"}
 
 
 def test_only_one_correction_is_open_at_a_time(demo):

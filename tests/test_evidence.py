@@ -262,6 +262,7 @@ def test_several_files_at_once_in_the_incident_inline(editor_client, incident, e
         {
             "title": incident.title,
             "slug": incident.slug,
+            "language": incident.language,
             "incident_type": incident.incident_type_id,
             "status": incident.status,
             "start_date": incident.start_date.isoformat(),
