@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.core.paginator import InvalidPage
-from django.http import Http404, JsonResponse, QueryDict
-from django.shortcuts import render
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import ListView
+from django.views.generic import ListView, View
 
 from .counting import EXACT_COUNT_LIMIT, BoundedPaginator
 
@@ -146,3 +146,21 @@ def page_not_found(request, exception):
     if request.path.startswith(reverse("api:api-root")):
         return JsonResponse({"detail": reason or _("There is nothing at this address of the API.")}, status=404)
     return render(request, "404.html", {"reason": reason}, status=404)
+
+
+class PermanentAddressView(View):
+    """A record's permanent address, `/<kind>/<public_id>/`: a 301 to its current address.
+
+    Slugs follow titles and names, which get corrected; the public identifier never changes, so
+    citations use it. Only a record its own page would show is found: the queryset is the
+    page's public rule, and anything else is the same 404 as an unknown identifier.
+    """
+
+    queryset = None
+
+    def get_queryset(self):
+        return self.queryset.all()
+
+    def get(self, request, public_id):
+        record = get_object_or_404(self.get_queryset(), public_id=public_id)
+        return HttpResponsePermanentRedirect(record.get_absolute_url())

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("incidents/", views.IncidentListView.as_view(), name="list"),
     path("incidents/export.csv", views.export_csv, name="export_csv"),
+    path("incidents/<uuid:public_id>/", views.IncidentPermanentAddressView.as_view(), name="permanent"),
     path("incidents/<slug:slug>/", views.IncidentDetailView.as_view(), name="detail"),
     path("charges/", views.ProvisionListView.as_view(), name="provision_list"),
     path("charges/<slug:slug>/", views.ProvisionDetailView.as_view(), name="provision"),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
-from core.views import FilteredListView, PagedListMixin, filter_errors, query_without
+from core.views import FilteredListView, PagedListMixin, PermanentAddressView, filter_errors, query_without
 from evidence_files.models import EvidenceFile
 from places.models import Place
 from sources.models import Citation, attach_public_citations
@@ -104,6 +104,15 @@ def export_csv(request):
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="vigil-incidents.csv"'
     return response
+
+
+class IncidentPermanentAddressView(PermanentAddressView):
+    """A retracted incident's permanent address leads to its page too, which says why it is gone."""
+
+    def get_queryset(self):
+        shown = Incident.objects.shown_in_lists().values("pk")
+        retracted = Incident.objects.publicly_retracted().values("pk")
+        return Incident.objects.filter(Q(pk__in=shown) | Q(pk__in=retracted))
 
 
 class IncidentDetailView(DetailView):

@@ -98,6 +98,10 @@ class Organisation(SluggedRecord):
     def get_absolute_url(self):
         return reverse("organisations:detail", kwargs={"slug": self.slug})
 
+    def get_permanent_url(self):
+        """The address that never changes, for citations: it answers with a redirect to the page."""
+        return reverse("organisations:permanent", kwargs={"public_id": self.public_id})
+
 
 class OrganisationAlias(models.Model):
     """Another name of an organisation: a translation, an abbreviation, an informal or former name."""

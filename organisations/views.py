@@ -38,12 +38,14 @@ class OrganisationDetailView(PagedListMixin, DetailView):
         parent = (
             Organisation.objects.public().filter(pk=organisation.parent_id).first() if organisation.parent_id else None
         )
-        pages = self.paged(Incident.objects.shown_in_lists().involving(organisation=organisation))
+        incidents = Incident.objects.shown_in_lists().involving(organisation=organisation)
+        pages = self.paged(incidents)
         return super().get_context_data(
             parent=parent,
             members=public_members(organisation),
             incidents=pages["items"],
             pager=pages["pager"],
+            last_verified=incidents.last_verified(),
             **kwargs,
         )
 

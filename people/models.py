@@ -116,6 +116,10 @@ class Person(SluggedRecord):
     def get_absolute_url(self):
         return reverse("people:detail", kwargs={"slug": self.slug})
 
+    def get_permanent_url(self):
+        """The address that never changes, for citations: it answers with a redirect to the page."""
+        return reverse("people:permanent", kwargs={"public_id": self.public_id})
+
 
 class NameVariant(models.Model):
     """Another way a person's name is written: a spelling, a transliteration, another script."""

@@ -3,7 +3,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
-from core.views import FilteredListView, PagedListMixin, UncountedListMixin
+from core.views import FilteredListView, PagedListMixin, PermanentAddressView, UncountedListMixin
 from incidents.models import Charge, Incident
 from incidents.querysets import people_in_public_cases, shown_people
 from organisations.models import Membership, Organisation
@@ -22,6 +22,14 @@ class PersonListView(UncountedListMixin, FilteredListView):
 
     def get_base_queryset(self):
         return people_in_public_cases()
+
+
+class PersonPermanentAddressView(PermanentAddressView):
+    """Only for a person whose page exists: a named person the people rule shows. Anyone else's
+    identifier must not lead to an address made from their name."""
+
+    def get_queryset(self):
+        return Person.objects.publicly_named().filter(pk__in=people_in_public_cases().values("pk"))
 
 
 class PersonDetailView(PagedListMixin, DetailView):
@@ -46,6 +54,7 @@ class PersonDetailView(PagedListMixin, DetailView):
             .involving(person=person)
             .prefetch_related(Prefetch("charges", queryset=charges, to_attr="charges_of_person"))
         )
+        self.incidents = incidents
         self.pages = self.paged(incidents)
         if not self.pages["items"] and not people_in_public_cases().filter(pk=person.pk).exists():
             raise Http404(_("No public person has this address."))
@@ -58,6 +67,7 @@ class PersonDetailView(PagedListMixin, DetailView):
             related_to=related_to,
             incidents=self.pages["items"],
             pager=self.pages["pager"],
+            last_verified=self.incidents.last_verified(),
             **kwargs,
         )
 

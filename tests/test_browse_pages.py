@@ -277,8 +277,10 @@ def test_a_person_page_names_only_relatives_the_public_may_read_about(client, de
 @pytest.mark.parametrize(
     ("page", "queries"),
     [
-        ("person", 7),  # person, variants, memberships, relationships, how busy, page, charges beside it
-        ("organisation", 5),  # organisation, aliases, branches, members, page (no parent to look up)
+        # person, variants, memberships, relationships, how busy, page, charges beside it, last verified
+        ("person", 8),
+        # organisation, aliases, branches, members, page (no parent to look up), last verified
+        ("organisation", 6),
         ("provision", 3),  # provision, equivalents, page (without equivalents, no query for their cases)
     ],
 )

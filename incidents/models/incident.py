@@ -267,6 +267,10 @@ class Incident(SluggedRecord):
     def get_absolute_url(self):
         return reverse("incidents:detail", kwargs={"slug": self.slug})
 
+    def get_permanent_url(self):
+        """The address that never changes, for citations: it answers with a redirect to the page."""
+        return reverse("incidents:permanent", kwargs={"public_id": self.public_id})
+
     def save(self, *args, expected_version: int | None = None, **kwargs):
         """Save, and count the version; with `expected_version`, refuse to overwrite a newer save.
 
