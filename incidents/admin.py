@@ -33,6 +33,22 @@ from .models import (
 )
 
 
+class HidesInputOnlyFieldsWhenReadOnly:
+    """Fields that only take input (the version the form was opened at, files to add) have
+    nothing to show: a page that cannot be changed leaves them out rather than print "None"."""
+
+    input_only_fields = ("opened_version", "add_files")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj) or (obj is None and self.has_add_permission(request, obj)):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [field for field in options["fields"] if field not in self.input_only_fields]})
+            for name, options in fieldsets
+        ]
+
+
 class FollowsIncidentStateInline:
     """Rows shown on an incident's page can be changed only while the incident itself can."""
 
@@ -156,7 +172,9 @@ def attach_uploaded_files(request, evidence_forms) -> None:
                 )
 
 
-class EvidenceInline(FollowsIncidentStateInline, EvidenceFilesMixin, admin.StackedInline):
+class EvidenceInline(
+    HidesInputOnlyFieldsWhenReadOnly, FollowsIncidentStateInline, EvidenceFilesMixin, admin.StackedInline
+):
     model = Evidence
     form = EvidenceForm
     extra = 0
@@ -196,7 +214,7 @@ DECIDED = {
 
 
 @admin.register(Incident)
-class IncidentAdmin(HistoryAdmin):
+class IncidentAdmin(HidesInputOnlyFieldsWhenReadOnly, HistoryAdmin):
     form = IncidentAdminForm
     list_display = ["title", "incident_type", "date_display", "place", "status", "correction_of", "confidential"]
     list_filter = ["status", "confidential", "incident_type", "start_precision"]
@@ -526,7 +544,7 @@ class IncidentLinkAdmin(IncidentRowAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(EvidenceFilesMixin, IncidentRowAdmin):
+class EvidenceAdmin(HidesInputOnlyFieldsWhenReadOnly, EvidenceFilesMixin, IncidentRowAdmin):
     form = EvidenceForm
     list_display = ["__str__", "incident", "kind", "confidential"]
     list_filter = ["kind", "confidential"]

@@ -118,3 +118,33 @@ def test_the_api_documentation_page_works_offline_under_the_policy(live_server, 
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert "/api/incidents/" in paths
     assert external == [] and not [text for text in console if "Content Security Policy" in text]
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_home_search_and_incident_in_each_language(live_server, browser, artifacts, language):
+    """The browser's language chooses the interface; screenshots of each page at a desktop and a
+    phone width land in test-artifacts/ for a reader of that language to check."""
+    call_command("load_demo", verbosity=0)
+    for width in (1280, 360):
+        context = browser.new_context(locale=language, viewport={"width": width, "height": 900})
+        page = context.new_page()
+        for name, path in (("home", "/"), ("search", "/incidents/?q=Amirova"), ("incident", ARREST_PATH)):
+            page.goto(f"{live_server.url}{path}")
+            assert page.locator("html").get_attribute("lang") == language
+            assert page.locator("#language-switcher-language").input_value() == language
+            page.screenshot(path=artifacts / f"{language}-{name}-{width}.png", full_page=True)
+        context.close()
+
+
+def test_the_language_switcher_keeps_the_reader_on_the_same_page(live_server, page):
+    call_command("load_demo", verbosity=0)
+    page.goto(f"{live_server.url}{ARREST_PATH}")
+    assert page.locator("h2").first.inner_text() == "Who was involved"
+    page.get_by_label("Language").select_option("ru")
+    page.get_by_role("button", name="Change").click()
+    page.wait_for_load_state()
+    assert page.url == f"{live_server.url}{ARREST_PATH}"
+    assert page.locator("html").get_attribute("lang") == "ru"
+    assert page.locator("h2").first.inner_text() != "Who was involved"
+    page.goto(f"{live_server.url}/people/")
+    assert page.locator("html").get_attribute("lang") == "ru"
