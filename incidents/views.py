@@ -1,13 +1,18 @@
+from anyascii import anyascii
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from core.filters import YesNoField
 from core.views import FilteredListView, PagedListMixin, PermanentAddressView, filter_errors, query_without
 from evidence_files.models import EvidenceFile
 from places.models import Place
@@ -96,14 +101,36 @@ def active_filters(cleaned: dict, query: QueryDict) -> list[dict]:
 def export_csv(request):
     """The current search as CSV, written row by row so that a large export never sits in memory."""
     filterset = IncidentFilter(request.GET, queryset=Incident.objects.shown_in_lists(), request=request)
-    if not filterset.is_valid():
-        problems = [f"{error['parameter']}: {error['message']}" for error in filter_errors(filterset)]
+    problems = [f"{error['parameter']}: {error['message']}" for error in filter_errors(filterset)]
+    try:
+        byte_order_mark = YesNoField(required=False).clean(request.GET.get("bom"))
+    except ValidationError as error:
+        problems += [f"bom: {message}" for message in error.messages]
+    if problems:
         message = _("The export was not made:") + "\n" + "\n".join(problems) + "\n"
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-    rows = csv_rows(filterset.qs.with_public_actors_and_charges(), request.build_absolute_uri)
+    rows = csv_rows(filterset.qs.with_public_actors_and_charges(), request.build_absolute_uri, bool(byte_order_mark))
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="vigil-incidents.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{export_file_name(filterset)}"'
     return response
+
+
+def export_file_name(filterset) -> str:
+    """vigil-incidents-<date>[-<filter>-<value>…].csv: several downloads keep apart on a disk."""
+    parts = ["vigil-incidents", timezone.localdate().isoformat()]
+    for name, value in filterset.form.cleaned_data.items():
+        if value not in (None, "", False) and name in filterset.data:
+            parts += [name, slugify(anyascii(named_by(value)))[:40]]
+    return "-".join(part for part in parts if part) + ".csv"
+
+
+def named_by(value) -> str:
+    """A filter's value as its address names it: a record's slug, several of them, or the text."""
+    if hasattr(value, "slug"):
+        return value.slug
+    if isinstance(value, list | tuple | QuerySet):
+        return "-".join(named_by(item) for item in value)
+    return str(value)
 
 
 class IncidentPermanentAddressView(PermanentAddressView):

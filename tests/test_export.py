@@ -17,7 +17,7 @@ def test_export_is_streamed_as_a_csv_attachment(client, demo):
     response = client.get("/incidents/export.csv", {"q": "amirova"})
     assert response.status_code == 200 and response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="vigil-incidents.csv"'
+    assert response["Content-Disposition"].startswith('attachment; filename="vigil-incidents-')
     first = next(iter(response.streaming_content))
     assert first.decode().startswith("public_id,url,title,type,date")
 
@@ -63,11 +63,40 @@ def test_export_query_count_does_not_grow_with_the_rows(client, demo, django_ass
     def export():
         b"".join(client.get("/incidents/export.csv").streaming_content)
 
-    # the transaction's savepoint and its release, then per chunk of 100 rows: the incidents,
-    # their public involvements, their public charges
-    with django_assert_num_queries(5):
+    # the countries and regions once, the transaction's savepoint and its release, then per chunk
+    # of 100 rows: the incidents, their public involvements, their public charges, their citations
+    with django_assert_num_queries(7):
         export()
     for _ in range(40):
         involve(make_incident(), person=make_person())
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         export()
+
+
+def test_export_rows_place_each_incident_in_its_country_and_region_and_name_roles_and_sources(client, demo):
+    [row] = export_rows(client, {"type": "arrest"})
+    assert (row["country"], row["region"]) == ("Kazakhstan", "Mangghystaū oblysy")
+    assert row["actors_by_role"] == "perpetrator: Law enforcement agencies of Kazakhstan; victim: Ajzhangul Amirova"
+    assert row["sources"] == "1" and row["lowest_confidence"] == "high"
+
+
+def test_export_is_in_the_base_language_whoever_downloads_it(client, demo):
+    response = client.get("/incidents/export.csv", {"type": "arrest"}, headers={"accept-language": "ru"})
+    body = b"".join(response.streaming_content).decode()
+    assert "6 January 2012, 09:30" in body and "января" not in body
+
+
+def test_a_byte_order_mark_on_request_for_excel(client, demo):
+    plain = b"".join(client.get("/incidents/export.csv", {"type": "arrest"}).streaming_content)
+    marked = b"".join(client.get("/incidents/export.csv", {"type": "arrest", "bom": "1"}).streaming_content)
+    assert not plain.startswith(b"\xef\xbb\xbf")
+    assert marked == b"\xef\xbb\xbf" + plain
+    wrong = client.get("/incidents/export.csv", {"bom": "maybe"})
+    assert wrong.status_code == 400 and "bom: " in wrong.content.decode()
+
+
+def test_the_file_name_carries_the_date_and_the_filters(client, demo):
+    response = client.get("/incidents/export.csv", {"q": "Амирова", "type": "arrest"})
+    name = response["Content-Disposition"]
+    assert name.startswith('attachment; filename="vigil-incidents-20') and name.endswith('.csv"')
+    assert "-q-amirova" in name and "-type-arrest" in name
