@@ -4,11 +4,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from incidents.models import Incident, Involvement
+from incidents.models import Charge, Incident, Involvement
 from organisations.models import OrganisationAlias
 from people.models import NameVariant, Person
 
-from .factories import involve, make_incident, make_organisation, make_person
+from .factories import involve, make_incident, make_organisation, make_person, make_provision
 from .search_helpers import found_everywhere, page_slugs
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +115,37 @@ def test_a_person_without_consent_is_not_findable_by_name_and_shown_under_a_pseu
         "actor_slug": None,
         "description": "",
     }
+
+
+def test_a_person_only_charged_finds_the_incident_as_one_involved_does(client, demo):
+    """A defendant is named on the incident's page without an involvement row; the public rule is
+    the same: no name of a person without consent or of a confidential person finds the case."""
+    trial = make_incident(title="Trial over a social media post")
+    provision = make_provision("274")
+    defendant = make_person("Serikzhan Bilash")
+    NameVariant.objects.create(person=defendant, name="Серікжан Білаш")
+    charge = Charge.objects.create(person=defendant, provision=provision, incident=trial, status="indicted")
+    for hidden in (
+        make_person("Ocelot Unconsenting", consent_to_publish=False),
+        make_person("Tapir Confidential", confidential=True),
+    ):
+        NameVariant.objects.create(person=hidden, name=f"{hidden.name} Variant")
+        Charge.objects.create(person=hidden, provision=provision, incident=trial, status="charged")
+    assert not Involvement.objects.filter(incident=trial).exists()
+
+    for typed in ("Bilash", "Серікжан", "Serikzhan Bilash"):
+        assert found_everywhere(client, {"q": typed}) == [trial.slug], typed
+    for typed in ("Ocelot", "Unconsenting", "Tapir", "Confidential Variant"):
+        assert found_everywhere(client, {"q": typed}) == [], typed
+
+    defendant.consent_to_publish = False
+    defendant.save()
+    assert found_everywhere(client, {"q": "Bilash"}) == []
+    defendant.consent_to_publish = True
+    defendant.save()
+    assert found_everywhere(client, {"q": "Bilash"}) == [trial.slug]
+    charge.delete()
+    assert found_everywhere(client, {"q": "Bilash"}) == []
 
 
 class TestSearchTextFollowsEveryChange:
