@@ -151,3 +151,16 @@ def words_begin(query: str, field: str, *, variants: QuerySet | None = None, own
             either |= Q(pk__in=variants.filter(starts_a_word("normalised", word)).values(owner))
         condition &= either
     return condition
+
+
+def words_begin_or_resemble(query: str, field: str) -> Q:
+    """Each word of the query begins a word of the normalised `field` or is spelled much like one:
+    PostgreSQL's strict word similarity (pg_trgm, `%>>`, read through a trigram index on `field`).
+
+    A looser rule than `words_begin`, for a query that it matches nowhere: "Kulibyev" and
+    "Amirva" resemble "Kulibayev" and "Amirova" without beginning them.
+    """
+    condition = Q()
+    for word in search_words(query):
+        condition &= starts_a_word(field, word) | Q(**{f"{field}__trigram_strict_word_similar": word})
+    return condition

@@ -10,7 +10,7 @@ from organisations.models import OrganisationAlias
 from people.models import NameVariant, Person
 
 from .factories import involve, make_incident, make_organisation, make_person, make_provision
-from .search_helpers import found_everywhere, page_slugs
+from .search_helpers import found_everywhere, page_html, page_slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -267,6 +267,7 @@ def test_the_trigram_index_exists_only_on_postgresql_and_serves_the_search(db):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
     assert "incidents_incident_search_text_trgm" in Incident.objects.matching("amirova").explain()
+    assert "incidents_incident_search_text_trgm" in Incident.objects.spelled_like("amirva").explain()
 
 
 def test_the_sample_has_its_own_trigram_index_on_postgresql(db):
@@ -283,6 +284,26 @@ def test_the_sample_has_its_own_trigram_index_on_postgresql(db):
         definition = cursor.fetchone()[0]
     assert "gin (search_text gin_trgm_ops)" in definition
     assert "WHERE ((sample_bucket = 0) AND (NOT confidential) AND ((status)::text = 'verified'::text))" in definition
+
+
+def test_a_misspelt_name_finds_similar_spellings_on_postgresql_marked_as_such(client, demo):
+    """Only when no incident matches q as typed, and never by a name the public pages hide."""
+    from django.db import connection
+
+    arrest = Incident.objects.get(slug=ARREST)
+    involve(arrest, role="witness", person=make_person("Pangolin Hidden", confidential=True))
+    misspelt = found_everywhere(client, {"q": "Kulibyev"})
+    assert found_everywhere(client, {"q": "Pangolim"}) == []
+    if connection.vendor != "postgresql":
+        assert misspelt == []
+        return
+    exact = found_everywhere(client, {"q": "Kulibayev"})
+    assert len(exact) == 4 and misspelt == exact
+    similar = page_html(client, {"q": "Kulibyev"})
+    assert similar.count('<span class="similar-spelling">similar spelling</span>') == len(misspelt)
+    assert "similar-spelling" not in page_html(client, {"q": "Kulibayev"})
+    one_word_misspelt = found_everywhere(client, {"q": "Kulibyev expert"})
+    assert one_word_misspelt and one_word_misspelt == found_everywhere(client, {"q": "Kulibayev expert"})
 
 
 def test_a_word_matches_the_beginning_of_words_not_their_middle(client, demo):
