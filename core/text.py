@@ -4,7 +4,8 @@ Names arrive spelled many ways: Latin or Cyrillic script, with or without accent
 transliterated by different conventions. Every stored name keeps a normalised copy made by
 `normalise_name`, and every search query goes through the same function, so that a match
 depends only on the letters, never on how someone happened to type them. `words_begin` is the one
-matching rule of every public `q`: incidents, people and organisations alike.
+matching rule of every public `q`: incidents, people and organisations alike. Only a `q` of the
+incidents that it matches nowhere is read again, on PostgreSQL, by `words_begin_or_resemble`.
 
 The normalised text is a key for matching, not for reading: after romanising, one folding rule
 (`_SPELLING_RULES`) writes each sound the one way, whatever the convention that spelled it.
@@ -117,10 +118,9 @@ def renormalise_names(records: QuerySet, field: str) -> None:
     rows = records.order_by("pk").values_list("pk", "name", field)
     batch = list(rows[:RENORMALISE_BATCH])
     while batch:
+        normalised = {pk: normalise_name(name) for pk, name, _stored in batch}
         changed = [
-            records.model(pk=pk, **{field: normalise_name(name)})
-            for pk, name, stored in batch
-            if stored != normalise_name(name)
+            records.model(pk=pk, **{field: normalised[pk]}) for pk, _name, stored in batch if stored != normalised[pk]
         ]
         records.bulk_update(changed, [field])
         if len(batch) < RENORMALISE_BATCH:
