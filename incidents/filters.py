@@ -4,6 +4,8 @@ Every filter narrows with a subquery on the incident's primary key rather than a
 filtered queryset never repeats an incident and counts stay exact.
 """
 
+from functools import cached_property
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -96,7 +98,15 @@ class IncidentFilter(django_filters.FilterSet):
         form = IncidentFilterForm
 
     def filter_text(self, queryset, name, value):
+        if self.found_only_by_similar_spelling:
+            return queryset.spelled_like(value)
         return queryset.matching(value)
+
+    @cached_property
+    def found_only_by_similar_spelling(self) -> bool:
+        """Decided once, on all the incidents searched, so that the search and its sample (see
+        `incidents.results`) read `q` the same way."""
+        return self.queryset.found_only_by_similar_spelling(self.form.cleaned_data["q"])
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_region(self, queryset, name, value):

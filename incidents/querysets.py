@@ -9,13 +9,13 @@ the rows here use it through `public_through()` and, for a record already read, 
 import secrets
 
 from django.apps import apps
-from django.db import models
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q
+from django.db import connections, models
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Value
 from django.db.models.lookups import IsNull
 
 from core.counting import size_of
 from core.lookups import AnyOf
-from core.text import words_begin
+from core.text import words_begin, words_begin_or_resemble
 from people.querysets import PUBLICLY_NAMED
 
 PUBLIC_FIELDS = {"status": "verified", "confidential": False}
@@ -129,6 +129,18 @@ class IncidentQuerySet(models.QuerySet):
         """Incidents whose search text (`incidents.search`) has every word of the query beginning
         one of its words, typed in any spelling or script (`core.text.words_begin`)."""
         return self.filter(words_begin(query, "search_text"))
+
+    def found_only_by_similar_spelling(self, query: str) -> bool:
+        """Whether `q` finds these incidents by similar spelling (`spelled_like`) rather than as
+        typed (`matching`): none of them matches it as typed, and the database compares spellings
+        (PostgreSQL, with pg_trgm and the trigram index on the search text)."""
+        return connections[self.db].vendor == "postgresql" and not self.matching(query).exists()
+
+    def spelled_like(self, query: str) -> "IncidentQuerySet":
+        """Incidents whose search text has every word of the query beginning one of its words or
+        spelled much like one (`core.text.words_begin_or_resemble`), each marked
+        `similar_spelling`. PostgreSQL only: see `found_only_by_similar_spelling`."""
+        return self.filter(words_begin_or_resemble(query, "search_text")).annotate(similar_spelling=Value(True))
 
     def estimated_count(self) -> int:
         """How many incidents these are, from the sample: for result sets too large to count."""

@@ -1,7 +1,7 @@
 """The incidents' search text: what public search reads, and how it is kept up to date.
 
 `Incident.search_text` holds the normalised title, summary and the names of the incident's public
-actors (every name variant and alias included), each word after a space. `IncidentQuerySet.matching`
+actors and defendants (every name variant and alias included), each word after a space. `IncidentQuerySet.matching`
 reads it with the one matching rule of every `q` (`core.text.words_begin`); the functions here
 write it, on every save of an incident (`Incident.save`) and whenever a record that feeds it changes
 (`incidents.signals`), so that a name that stops being public stops finding the incident at once.
@@ -30,14 +30,22 @@ def search_text_of(incident) -> str:
 
 
 def refresh_search_text(incidents) -> None:
-    """Rebuild the search text of these incidents from their text and their public actors' names."""
-    rows = list(incidents.order_by().values_list("pk", "title", "summary"))
-    for start in range(0, len(rows), SEARCH_TEXT_BATCH):
-        batch = rows[start : start + SEARCH_TEXT_BATCH]
+    """Rebuild the search text of these incidents from their text and their public actors' names.
+
+    A batch of SEARCH_TEXT_BATCH incidents at a time, in order of id, so that rebuilding every
+    incident (`manage.py refresh_search_text`, a migration after a change of the rule) never holds
+    them all in memory.
+    """
+    rows = incidents.order_by("pk").values_list("pk", "title", "summary")
+    batch = list(rows[:SEARCH_TEXT_BATCH])
+    while batch:
         names = public_actor_names([pk for pk, _title, _summary in batch])
         store_search_texts(
             [(pk, compose_search_text(title, summary, names.get(pk, []))) for pk, title, summary in batch]
         )
+        if len(batch) < SEARCH_TEXT_BATCH:
+            break
+        batch = list(rows.filter(pk__gt=batch[-1][0])[:SEARCH_TEXT_BATCH])
 
 
 def store_search_texts(texts: list[tuple[int, str]]) -> None:
@@ -61,10 +69,13 @@ def store_search_texts(texts: list[tuple[int, str]]) -> None:
 
 
 def public_actor_names(incident_ids: list[int]) -> dict[int, list[str]]:
-    """Normalised names of the people, organisations and unidentified actors publicly involved.
+    """Normalised names of the people, organisations and unidentified actors publicly involved,
+    and of the people publicly charged.
 
     A person without consent to publication contributes no name: nobody may find an incident
-    by typing the name that the public pages hide.
+    by typing the name that the public pages hide. A defendant is named on the incident's page
+    as anyone involved is, so a charge makes the incident findable by their name as an
+    involvement does.
 
     Only the rows' own rule applies, not the incident's: an incident is saved with its new status
     (verified) after its search text is composed, and public search reads public incidents alone.
@@ -75,17 +86,27 @@ def public_actor_names(incident_ids: list[int]) -> dict[int, list[str]]:
         .filter(incident_id__in=incident_ids)
         .order_by("pk")
     )
-    # Two queries rather than one with an OR: each gets an index plan, however many people there are.
-    named_people = involvements.filter(person__in=Person.objects.publicly_named())
+    charges = (
+        apps.get_model("incidents", "Charge")
+        .objects.of_public_people()
+        .filter(incident_id__in=incident_ids)
+        .order_by("pk")
+    )
+    publicly_named = Person.objects.publicly_named()
+    # Separate queries rather than one with an OR: each gets an index plan, however many people there are.
+    named_people = involvements.filter(person__in=publicly_named)
+    charged_people = charges.filter(person__in=publicly_named)
     other_actors = involvements.filter(person__isnull=True)
     names: dict[int, list[str]] = {}
     people: dict[int, set[int]] = {}
     organisations: dict[int, set[int]] = {}
-    for incident_id, person_id, person_name in named_people.values_list(
-        "incident_id", "person_id", "person__name_normalised"
-    ):
-        names.setdefault(incident_id, []).append(person_name)
-        people.setdefault(person_id, set()).add(incident_id)
+    for rows in (named_people, charged_people):
+        for incident_id, person_id, person_name in rows.values_list(
+            "incident_id", "person_id", "person__name_normalised"
+        ):
+            if incident_id not in people.setdefault(person_id, set()):
+                names.setdefault(incident_id, []).append(person_name)
+                people[person_id].add(incident_id)
     for incident_id, organisation_id, organisation_name, unidentified in other_actors.values_list(
         "incident_id", "organisation_id", "organisation__name_normalised", "unidentified_actor"
     ):

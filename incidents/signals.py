@@ -7,7 +7,7 @@ rebuild, `incidents.search.refresh_search_text`. A bulk `QuerySet.update()` send
 after one, run `manage.py refresh_search_text`.
 """
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -16,21 +16,30 @@ from people.models import NameVariant, Person
 from places.models import Place
 from places.signals import place_moved
 
-from .models import Incident, Involvement
+from .models import Charge, Incident, Involvement
 from .search import refresh_search_text
 
 
 def refresh_incidents_of(*, person_id: int | None = None, organisation_id: int | None = None) -> None:
-    incidents = Incident.objects.none()
+    """Rebuild the search text of the incidents a person is involved or charged in, or an
+    organisation is involved in."""
     if person_id is not None:
-        incidents = Incident.objects.filter(involvements__person_id=person_id)
-    elif organisation_id is not None:
-        incidents = Incident.objects.filter(involvements__organisation_id=organisation_id)
-    refresh_search_text(Incident.objects.filter(pk__in=incidents.values("pk")))
+        concerned = Q(pk__in=Involvement.objects.filter(person_id=person_id).values("incident")) | Q(
+            pk__in=Charge.objects.filter(person_id=person_id).values("incident")
+        )
+    else:
+        concerned = Q(pk__in=Involvement.objects.filter(organisation_id=organisation_id).values("incident"))
+    refresh_search_text(Incident.objects.filter(concerned))
 
 
 @receiver([post_save, post_delete], sender=Involvement, dispatch_uid="search_text_involvement")
 def involvement_changed(sender, instance: Involvement, raw: bool = False, **kwargs):
+    if not raw:
+        refresh_search_text(Incident.objects.filter(pk=instance.incident_id))
+
+
+@receiver([post_save, post_delete], sender=Charge, dispatch_uid="search_text_charge")
+def charge_changed(sender, instance: Charge, raw: bool = False, **kwargs):
     if not raw:
         refresh_search_text(Incident.objects.filter(pk=instance.incident_id))
 

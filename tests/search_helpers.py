@@ -12,6 +12,12 @@ def page_slugs(client, params: dict) -> list[str]:
     return [incident.slug for incident in response.context["incidents"]]
 
 
+def page_html(client, params: dict) -> str:
+    response = client.get(PAGE, params)
+    assert response.status_code == 200, response.content.decode()[:2000]
+    return response.content.decode()
+
+
 def export_rows(client, params: dict) -> list[dict]:
     response = client.get(EXPORT, params)
     assert response.status_code == 200

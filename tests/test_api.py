@@ -1,6 +1,7 @@
 """The read-only JSON API: same filters and results as the page, an OpenAPI schema, a docs page."""
 
 import pytest
+from django.db import connection
 
 from incidents.models import Charge, Incident
 
@@ -101,8 +102,9 @@ def test_list_query_count_does_not_grow_with_the_page(client, demo, django_asser
     with django_assert_num_queries(5):
         response = client.get("/api/incidents/")
     assert len(response.json()["results"]) == 25
-    # each filter that names a record looks it up once; person= also looks at how busy they are
-    with django_assert_num_queries(8):
+    # each filter that names a record looks it up once; person= also looks at how busy they are;
+    # on PostgreSQL, q first looks whether it matches as typed at all (else it finds similar spellings)
+    with django_assert_num_queries(9 if connection.vendor == "postgresql" else 8):
         client.get("/api/incidents/", {"region": "kazakhstan", "person": "ajzhangul-amirova", "q": "amirova"})
 
 

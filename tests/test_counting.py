@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.counting import ResultSize, rounded, size_of
+from core.text import normalise_name
 from incidents.models import Charge, Incident, IncidentType
 from people.views import PersonListView
 
@@ -164,9 +165,11 @@ def test_a_search_near_the_limit_reads_its_rows_once_for_its_count_and_facets(cl
     Charge.objects.create(person=make_person(), provision=rare, incident=unmatched, status="charged")
     with CaptureQueriesContext(connection) as captured:
         response = client.get("/incidents/", {"q": "wombat"})
-    searches = [query["sql"] for query in captured.captured_queries if "wombat" in query["sql"]]
-    # the sample, the result set's rows (its count, its facets' rows and the charge facet's ids), the page
-    assert len(searches) == 3
+    searched_word = normalise_name("wombat")
+    searches = [query["sql"] for query in captured.captured_queries if searched_word in query["sql"]]
+    # the sample, the result set's rows (its count, its facets' rows and the charge facet's ids), the page;
+    # on PostgreSQL first whether q matches as typed at all (else it finds similar spellings)
+    assert len(searches) == (4 if connection.vendor == "postgresql" else 3)
     assert str(response.context["paginator"].size) == "4"
     facets = response.context["facets"]
     assert [(bucket.label, bucket.count) for bucket in facets["type"]] == [("Arrest or detention", 4)]

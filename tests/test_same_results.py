@@ -47,9 +47,10 @@ def generated_searches() -> list[str]:
     """Searches over the generated data, with examples read from it (the same on every database)."""
     incidents = Incident.objects.filter(slug__startswith=f"gen{SEED}-")
     first = incidents.public().order_by("slug").first()
-    variants = NameVariant.objects.filter(person__involvements__incident__in=incidents.public()).order_by("normalised")
-    cyrillic = variants.filter(script="cyrillic").first().name.split()[-1]
-    latin = variants.filter(script="latin").first().name.split()[0]
+    # The first names in code point order, compared here rather than by the database's collation.
+    variants = NameVariant.objects.filter(person__involvements__incident__in=incidents.public())
+    cyrillic = min(variants.filter(script="cyrillic").values_list("name", flat=True)).split()[-1]
+    latin = min(variants.filter(script="latin").values_list("name", flat=True)).split()[0]
     provision = Charge.objects.filter(incident__in=incidents).order_by("provision__slug").first().provision
     victim = Involvement.objects.filter(incident=first, role="victim").get().person
     organisation = (

@@ -4,12 +4,13 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from incidents.models import Incident, Involvement
+from core.text import normalise_name
+from incidents.models import Charge, Incident, Involvement
 from organisations.models import OrganisationAlias
 from people.models import NameVariant, Person
 
-from .factories import involve, make_incident, make_organisation, make_person
-from .search_helpers import found_everywhere, page_slugs
+from .factories import involve, make_incident, make_organisation, make_person, make_provision
+from .search_helpers import found_everywhere, page_html, page_slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +23,23 @@ DECEMBER_EVENTS = "zhanaozen-events-16-december-2011"
 )
 def test_every_spelling_and_script_of_the_name_finds_the_arrest(client, demo, typed):
     assert ARREST in found_everywhere(client, {"q": typed})
+
+
+@pytest.mark.parametrize(
+    ("spellings", "meant"),
+    [
+        (("Ayzhangul", "Aizhangul", "Ajzhangul", "Айжангуль"), ARREST),
+        (("Amirova", "Amirowa", "Амирова"), ARREST),
+        (("Zhanaozen", "Janaozen", "Жанаозен", "Жаңаөзен"), DECEMBER_EVENTS),
+        (("Kulibayev", "Kulibaev", "Кулибаев"), "activists-call-to-prosecute-kulibayev-2011"),
+        (("Mangistau", "Mangystau", "Маңғыстау"), "mangistau-oil-strike-2011"),
+    ],
+)
+def test_every_rendering_of_a_name_finds_the_same_incidents(client, demo, spellings, meant):
+    """Transliterations are folded into one spelling on saving and on querying (`core.text`)."""
+    found = {typed: found_everywhere(client, {"q": typed}) for typed in spellings}
+    assert meant in found[spellings[0]]
+    assert all(incidents == found[spellings[0]] for incidents in found.values()), found
 
 
 @pytest.mark.parametrize(
@@ -117,6 +135,37 @@ def test_a_person_without_consent_is_not_findable_by_name_and_shown_under_a_pseu
     }
 
 
+def test_a_person_only_charged_finds_the_incident_as_one_involved_does(client, demo):
+    """A defendant is named on the incident's page without an involvement row; the public rule is
+    the same: no name of a person without consent or of a confidential person finds the case."""
+    trial = make_incident(title="Trial over a social media post")
+    provision = make_provision("274")
+    defendant = make_person("Serikzhan Bilash")
+    NameVariant.objects.create(person=defendant, name="Серікжан Білаш")
+    charge = Charge.objects.create(person=defendant, provision=provision, incident=trial, status="indicted")
+    for hidden in (
+        make_person("Ocelot Unconsenting", consent_to_publish=False),
+        make_person("Tapir Confidential", confidential=True),
+    ):
+        NameVariant.objects.create(person=hidden, name=f"{hidden.name} Variant")
+        Charge.objects.create(person=hidden, provision=provision, incident=trial, status="charged")
+    assert not Involvement.objects.filter(incident=trial).exists()
+
+    for typed in ("Bilash", "Серікжан", "Serikzhan Bilash"):
+        assert found_everywhere(client, {"q": typed}) == [trial.slug], typed
+    for typed in ("Ocelot", "Unconsenting", "Tapir", "Confidential Variant"):
+        assert found_everywhere(client, {"q": typed}) == [], typed
+
+    defendant.consent_to_publish = False
+    defendant.save()
+    assert found_everywhere(client, {"q": "Bilash"}) == []
+    defendant.consent_to_publish = True
+    defendant.save()
+    assert found_everywhere(client, {"q": "Bilash"}) == [trial.slug]
+    charge.delete()
+    assert found_everywhere(client, {"q": "Bilash"}) == []
+
+
 class TestSearchTextFollowsEveryChange:
     """The denormalised search column is rebuilt whenever a record that feeds it changes."""
 
@@ -200,7 +249,7 @@ class TestSearchTextFollowsEveryChange:
 
     def test_the_rebuild_command_repairs_bulk_updates(self, client, case):
         incident, person, *_ = case
-        Person.objects.filter(pk=person.pk).update(name_normalised="renamed in bulk")
+        Person.objects.filter(pk=person.pk).update(name_normalised=normalise_name("Renamed in bulk"))
         assert self.found(client, "renamed") == []
         call_command("refresh_search_text", verbosity=0)
         assert self.found(client, "renamed") == [incident.slug]
@@ -218,6 +267,7 @@ def test_the_trigram_index_exists_only_on_postgresql_and_serves_the_search(db):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
     assert "incidents_incident_search_text_trgm" in Incident.objects.matching("amirova").explain()
+    assert "incidents_incident_search_text_trgm" in Incident.objects.spelled_like("amirva").explain()
 
 
 def test_the_sample_has_its_own_trigram_index_on_postgresql(db):
@@ -234,6 +284,26 @@ def test_the_sample_has_its_own_trigram_index_on_postgresql(db):
         definition = cursor.fetchone()[0]
     assert "gin (search_text gin_trgm_ops)" in definition
     assert "WHERE ((sample_bucket = 0) AND (NOT confidential) AND ((status)::text = 'verified'::text))" in definition
+
+
+def test_a_misspelt_name_finds_similar_spellings_on_postgresql_marked_as_such(client, demo):
+    """Only when no incident matches q as typed, and never by a name the public pages hide."""
+    from django.db import connection
+
+    arrest = Incident.objects.get(slug=ARREST)
+    involve(arrest, role="witness", person=make_person("Pangolin Hidden", confidential=True))
+    misspelt = found_everywhere(client, {"q": "Kulibyev"})
+    assert found_everywhere(client, {"q": "Pangolim"}) == []
+    if connection.vendor != "postgresql":
+        assert misspelt == []
+        return
+    exact = found_everywhere(client, {"q": "Kulibayev"})
+    assert len(exact) == 4 and misspelt == exact
+    similar = page_html(client, {"q": "Kulibyev"})
+    assert similar.count('<span class="similar-spelling">similar spelling</span>') == len(misspelt)
+    assert "similar-spelling" not in page_html(client, {"q": "Kulibayev"})
+    one_word_misspelt = found_everywhere(client, {"q": "Kulibyev expert"})
+    assert one_word_misspelt and one_word_misspelt == found_everywhere(client, {"q": "Kulibayev expert"})
 
 
 def test_a_word_matches_the_beginning_of_words_not_their_middle(client, demo):
