@@ -247,6 +247,15 @@ def plan_warnings(node: dict) -> list[str]:
     return found
 
 
+def respelled(name: str) -> str:
+    """The name as another transliteration writes it (y for i, w for v, or the reverse), which
+    the search finds only through its folding rule."""
+    for written, other in (("y", "i"), ("i", "y"), ("v", "w"), ("kh", "h"), ("zh", "j")):
+        if written in name:
+            return name.replace(written, other, 1)
+    return name + "ff" if name.endswith("ov") else name
+
+
 def pick_examples() -> dict:
     """Real slugs and words from the data: a large and a small region, a busy person, etc."""
     public = Incident.objects.public()
@@ -291,6 +300,7 @@ def pick_examples() -> dict:
         "person": busy_person["person__slug"],
         "incident": incident.slug,
         "latin_name": latin.name.split()[-1],
+        "respelled_name": respelled(latin.name.split()[-1]),
         "cyrillic_name": cyrillic.name.split()[-1],
         "summary_word": "laptop",
         "type": type_slug["incident_type__slug"],
@@ -330,6 +340,12 @@ def pages(example: dict) -> list[dict]:
             "url": f"/incidents/?q={example['latin_name']}",
             "admin": None,
             "datasette": f"_search={example['latin_name']}",
+        },
+        {
+            "name": "q_respelled_name",
+            "url": f"/incidents/?q={example['respelled_name']}",
+            "admin": None,
+            "datasette": None,
         },
         {
             "name": "q_cyrillic_name",
