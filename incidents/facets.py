@@ -166,7 +166,7 @@ def region_buckets(counted: Counted, region: Place | None, limit: int | None = N
         if len(ids) > depth:
             counts[int(ids[depth])] += count
     places = Place.objects.in_bulk(list(counts))
-    buckets = [counted.bucket(places[pk].name, count, slug=places[pk].slug) for pk, count in counts.items()]
+    buckets = [counted.bucket(places[pk].label, count, slug=places[pk].slug) for pk, count in counts.items()]
     return top(buckets, limit)
 
 

@@ -78,6 +78,11 @@ def test_an_ongoing_incident_counts_in_every_year_it_lasts(client, demo):
     assert [(bucket.label, bucket.count) for bucket in years] == [("2012", 4)]
 
 
+def test_facets_show_places_in_the_readers_language(client, demo):
+    facets = client.get("/incidents/", {"region": "kazakhstan"}, headers={"accept-language": "ru"}).context["facets"]
+    assert [bucket.label for bucket in facets["region"]][:2] == ["Мангистауская область", "Астана"]
+
+
 @pytest.mark.parametrize("status", ["draft", "submitted", "rejected"])
 def test_hidden_incidents_are_never_counted(client, demo, status):
     before = client.get("/incidents/").context["facets"]

@@ -1,0 +1,106 @@
+"""Places have names: the ISO name, names in other languages, common spellings. Pages show a place
+in the reader's language."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from places.iso import PLACE_NAMES, ensure_iso_places
+from places.models import Place, PlaceName
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_names_file_is_what_the_script_builds_from_pycountry():
+    script = Path(__file__).resolve().parent.parent / "scripts" / "build_place_names.py"
+    spec = importlib.util.spec_from_file_location("build_place_names", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert json.loads(PLACE_NAMES.read_text(encoding="utf-8"))["places"] == module.build()
+
+
+def test_iso_places_come_with_their_names_in_other_languages():
+    kazakhstan = Place.objects.get(iso_code="KZ")
+    assert (kazakhstan.name_ru, kazakhstan.name_kk) == ("Казахстан", "Қазақстан")
+    mangistau = Place.objects.get(iso_code="KZ-47")
+    assert mangistau.name_ru == "Мангистауская область"
+    names = set(mangistau.names.values_list("name", "kind", "language", "script"))
+    assert {
+        ("Mangghystaū oblysy", "iso", "", "latin"),
+        ("Мангистауская область", "language", "ru", "cyrillic"),
+        ("Мангістаурська область", "language", "uk", "cyrillic"),
+    } <= names
+    assert Place.objects.get(iso_code="BO").name_en == "Bolivia"
+    assert ("Republic of Kazakhstan", "language", "en") in kazakhstan.names.values_list("name", "kind", "language")
+
+
+def test_a_database_emptied_and_filled_again_gets_the_names_back(without_demo):
+    kazakh = Place.objects.filter(iso_code__startswith="KZ")
+    PlaceName.objects.filter(place__in=kazakh)._raw_delete(PlaceName.objects.db)
+    kazakh.update(name_ru="", name_kk="", names_normalised="")
+    ensure_iso_places(Place)
+    mangistau = Place.objects.get(iso_code="KZ-47")
+    assert mangistau.name_ru == "Мангистауская область"
+    assert "mangistauskaya" in mangistau.names_normalised
+    assert mangistau.names.filter(language="ru").exists()
+    created = PlaceName.history.filter(id__in=mangistau.names.values("id"), history_type="+")
+    assert created.count() == mangistau.names.count()
+
+
+def test_names_entered_by_someone_are_kept_when_the_iso_names_are_loaded_again():
+    mangistau = Place.objects.get(iso_code="KZ-47")
+    mangistau.name_ru = "Мангистау"
+    mangistau.save()
+    PlaceName.objects.create(place=mangistau, name="Mangyshlak", kind="spelling", language="en")
+    ensure_iso_places(Place)
+    mangistau.refresh_from_db()
+    assert mangistau.name_ru == "Мангистау"
+    assert mangistau.names.filter(name="Mangyshlak").exists()
+
+
+def test_a_place_name_is_normalised_and_its_script_detected_on_save():
+    name = PlaceName.objects.create(place=Place.objects.get(iso_code="RU-CE"), name="Чечня", language="ru")
+    assert (name.normalised, name.script, name.kind) == ("chechnya", "cyrillic", "spelling")
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("en", "Mangghystaū oblysy"), ("ru", "Мангистауская область"), ("kk", "Маңғыстау облысы")],
+)
+def test_a_place_is_shown_in_the_readers_language(demo, language, label):
+    mangistau = Place.objects.get(iso_code="KZ-47")
+    with translation.override(language):
+        assert mangistau.label == label == str(mangistau)
+
+
+def test_an_english_label_comes_before_the_iso_name_and_serves_languages_without_one():
+    bolivia = Place.objects.get(iso_code="BO")
+    bolivia.name_kk = ""
+    with translation.override("en"):
+        assert bolivia.label == "Bolivia"
+    with translation.override("kk"):
+        assert bolivia.label == "Bolivia"
+
+
+def test_pages_show_places_in_the_readers_language(client, demo):
+    russian = {"headers": {"accept-language": "ru"}}
+    region = client.get("/regions/mangghystau-oblysy/", **russian).content.decode()
+    assert "<h1>Мангистауская область</h1>" in region and ">Казахстан</a>" in region and ">Жанаозен</a>" in region
+    detail = client.get("/incidents/amirova-arrest-aktau-airport-2012/", **russian).content.decode()
+    trail = '>Международный аэропорт Актау</a>, <a href="/regions/aktau/">Актау</a>'
+    assert trail in detail
+    listing = client.get("/incidents/", {"q": "Amirova"}, **russian).content.decode()
+    assert 'href="/regions/zhanaozen-microdistrict-5/">Microdistrict 5 (Orken), Zhanaozen</a>' in listing
+    assert '<a href="/regions/aktau-airport/">Международный аэропорт Актау</a>' in listing
+
+
+def test_the_place_admin_edits_names_inline(staff_client):
+    mangistau = Place.objects.get(iso_code="KZ-47")
+    html = staff_client.get(reverse("admin:places_place_change", args=[mangistau.pk])).content.decode()
+    assert "Мангистауская область" in html and 'name="names-TOTAL_FORMS"' in html
+    found = staff_client.get(reverse("admin:places_place_changelist"), {"q": "Мангистау"}).content.decode()
+    assert "Mangghystaū oblysy" in found
