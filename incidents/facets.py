@@ -17,6 +17,7 @@ from operator import itemgetter
 from django.db import connections
 from django.db.models import Count, IntegerField
 from django.db.models.functions import Cast, ExtractYear
+from django.utils import timezone
 
 from core import counting
 from core.counting import estimated, grouped
@@ -207,36 +208,31 @@ def charge_buckets(counted: Counted) -> list[Bucket]:
 def year_buckets(
     counted: Counted, date_from: datetime.date | None = None, date_to: datetime.date | None = None
 ) -> list[Bucket]:
-    """The years in which results begin, newest first, each counted the way the date filter matches.
+    """Every year the results cover, newest first, each with the results whose period overlaps it.
 
-    A count includes every result whose period overlaps the year (an ongoing strike counts in
-    each year it lasts), so that following the link gives exactly that many results. Only years
-    in which some result begins are listed, or an old ongoing case would list every year since.
+    That is how the date filter matches, so following a year's link gives exactly that many
+    results: an incident that lasted several years counts in each of them, and an ongoing strike
+    in each year from its start to this one (its period has no end, and later years are not
+    listed). Years outside the date range are left out.
 
     Counting by years is exact even for a year clipped to the date range: every result already
     overlaps the range, and for intervals on a line, a result that overlaps the year and the
     range also overlaps their intersection.
     """
-    spans = counted.tallies.by_years
-    years = {first for first, _last in spans}
-    if date_from:
-        years = {year for year in years if year >= date_from.year} | {date_from.year}
-    if date_to:
-        years = {year for year in years if year <= date_to.year}
-    ranges = {}
-    for year in sorted(years, reverse=True)[:MAX_YEARS]:
-        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        ranges[year] = (max(start, date_from) if date_from else start, min(end, date_to) if date_to else end)
+    this_year = timezone.localdate().year
     counts: Counter[int] = Counter()
-    for (first, last), count in spans.items():
-        for year in ranges:
-            if first <= year <= last:
-                counts[year] += count
-    return [
-        counted.bucket(str(year), counts[year], date_from=start, date_to=end)
-        for year, (start, end) in ranges.items()
-        if counts[year]
-    ]
+    for (first, last), count in counted.tallies.by_years.items():
+        end = min(last, max(first, this_year), date_to.year if date_to else last)
+        # Only the newest MAX_YEARS years are listed; a span never adds more than that many.
+        start = max(first, date_from.year if date_from else first, end - MAX_YEARS + 1)
+        for year in range(start, end + 1):
+            counts[year] += count
+    buckets = []
+    for year in sorted(counts, reverse=True)[:MAX_YEARS]:
+        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        start, end = max(start, date_from) if date_from else start, min(end, date_to) if date_to else end
+        buckets.append(counted.bucket(str(year), counts[year], date_from=start, date_to=end))
+    return buckets
 
 
 def facets_for(
