@@ -38,6 +38,7 @@ def facet_links(html: str) -> list[tuple[str, str, int]]:
         {"region": MANGISTAU, "q": "Айжангуль"},
         {"date_from": "2012-01-01"},
         {"date_from": "2013-03-01", "date_to": "2019-06-30"},
+        {"q": "Mangistau"},
     ],
 )
 def test_every_facet_link_gives_exactly_its_count_and_narrows(client, demo, params):

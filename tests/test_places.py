@@ -1,5 +1,5 @@
 """Places have names: the ISO name, names in other languages, common spellings. Pages show a place
-in the reader's language."""
+in the reader's language, and a place's name in a search finds everything inside it."""
 
 import importlib.util
 import json
@@ -12,7 +12,20 @@ from django.utils import translation
 from places.iso import PLACE_NAMES, ensure_iso_places
 from places.models import Place, PlaceName
 
+from .factories import make_incident
+from .search_helpers import found_everywhere
+
 pytestmark = pytest.mark.django_db
+
+MANGISTAU_INCIDENTS = [
+    "amirov-flats-break-in-zhanaozen-2012",
+    "halyk-maidan-aktau-office-search-2012",
+    "amirova-arrest-aktau-airport-2012",
+    "zhanaozen-events-16-december-2011",
+    "shooting-amirova-saktaganova-zhanaozen-2011",
+    "mangistau-oil-strike-2011",
+    "natalia-sokolova-conviction",
+]
 
 
 def test_the_names_file_is_what_the_script_builds_from_pycountry():
@@ -96,6 +109,43 @@ def test_pages_show_places_in_the_readers_language(client, demo):
     listing = client.get("/incidents/", {"q": "Amirova"}, **russian).content.decode()
     assert 'href="/regions/zhanaozen-microdistrict-5/">Microdistrict 5 (Orken), Zhanaozen</a>' in listing
     assert '<a href="/regions/aktau-airport/">Международный аэропорт Актау</a>' in listing
+
+
+@pytest.mark.parametrize("typed", ["Mangistau", "mangystau", "Мангистау", "Маңғыстау", "Mangghystaū", "Мангістаурська"])
+def test_any_name_of_a_region_finds_every_incident_inside_it(client, demo, typed):
+    assert found_everywhere(client, {"q": typed}) == MANGISTAU_INCIDENTS
+
+
+def test_a_name_added_in_the_admin_finds_the_incidents_inside_the_place(client, demo, signed_in):
+    chechnya = Place.objects.get(iso_code="RU-CE")
+    grozny = Place.objects.create(name="Grozny", kind="city", parent=chechnya)
+    detention = make_incident(title="Blogger detained at home", place=grozny)
+    assert found_everywhere(client, {"q": "Chechnya"}) == []
+    researcher = signed_in("Researcher")
+    response = researcher.post(
+        reverse("admin:places_placename_add"),
+        {"place": chechnya.pk, "name": "Chechnya", "kind": "spelling", "language": "en", "script": ""},
+    )
+    assert response.status_code == 302
+    assert found_everywhere(client, {"q": "Chechnya"}) == [detention.slug]
+    assert found_everywhere(client, {"q": "chechnya blogger"}) == [detention.slug]
+    assert found_everywhere(client, {"q": "chechnya amirova"}) == []
+    assert found_everywhere(client, {"q": "Grozny"}) == [detention.slug]
+
+
+def test_a_place_name_finds_no_hidden_incident(client, demo):
+    chechnya = Place.objects.get(iso_code="RU-CE")
+    make_incident(title="Draft", place=chechnya, status="draft")
+    make_incident(title="Secret", place=chechnya, confidential=True)
+    assert found_everywhere(client, {"q": "Chechenskaya"}) == []
+
+
+def test_the_search_counts_what_a_place_name_finds(client, demo):
+    response = client.get("/incidents/", {"q": "Mangistau"})
+    assert response.context["paginator"].count == 7
+    assert [(bucket.slug, bucket.count) for bucket in response.context["facets"]["region"]] == [("kazakhstan", 7)]
+    api = client.get("/api/incidents/", {"q": "Mangistau"}).json()
+    assert api["count"] == 7
 
 
 def test_the_place_admin_edits_names_inline(staff_client):

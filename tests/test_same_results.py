@@ -40,6 +40,9 @@ DEMO_SEARCHES = [
     "date_from=2011-05-01&date_to=2011-05-31",
     "date_from=2012-01-01",
     "region=kazakhstan&type=statement&date_to=2011-12-31",
+    "q=Mangistau",
+    "q=Мангистау",
+    "q=Amirova Zhanaozen",
 ]
 
 
@@ -72,6 +75,7 @@ def generated_searches() -> list[str]:
         "date_from=2010-03-01&date_to=2011-02-28",
         f"region={country.slug}&type={first.incident_type.slug}&date_from=2005-01-01",
         f"q=police&region={country.slug}",
+        f"q={first.place.parent.parent.name.split()[0]}",
     ]
 
 
