@@ -154,21 +154,60 @@ def top(buckets: list[Bucket], limit: int | None) -> list[Bucket]:
     return sorted(buckets, key=lambda bucket: (-bucket.count, bucket.label))[:limit]
 
 
-def path_ids(place: Place) -> list[str]:
-    return [part for part in place.path.split("/") if part]
+def path_ids(path: str) -> list[int]:
+    """The ids of a place path, from the country down: "/12/345/" gives [12, 345]."""
+    return [int(part) for part in path.split("/") if part]
 
 
 def region_buckets(counted: Counted, region: Place | None, limit: int | None = None) -> list[Bucket]:
     """One level below the current region (or the countries), each with what lies inside it."""
-    depth = len(path_ids(region)) if region else 0
+    depth = len(path_ids(region.path)) if region else 0
     counts: Counter[int] = Counter()
     for path, count in counted.tallies.by_path.items():
-        ids = [part for part in path.split("/") if part]
+        ids = path_ids(path)
         if len(ids) > depth:
-            counts[int(ids[depth])] += count
+            counts[ids[depth]] += count
     places = Place.objects.in_bulk(list(counts))
     buckets = [counted.bucket(places[pk].label, count, slug=places[pk].slug) for pk, count in counts.items()]
     return top(buckets, limit)
+
+
+@dataclass(frozen=True)
+class CountryBuckets:
+    country_id: int
+    country: Bucket
+    regions: list[Bucket]
+
+
+def region_tree(counted: Counted) -> list[CountryBuckets]:
+    """The countries with results and, under each, the places one level down (first-level regions,
+    or towns entered directly under the country), each with the results inside it; by name."""
+    countries: Counter[int] = Counter()
+    regions: dict[int, Counter[int]] = {}
+    for path, count in counted.tallies.by_path.items():
+        ids = path_ids(path)
+        if ids:
+            countries[ids[0]] += count
+        if len(ids) > 1:
+            regions.setdefault(ids[0], Counter())[ids[1]] += count
+    places = Place.objects.in_bulk([*countries, *(pk for inside in regions.values() for pk in inside)])
+
+    def bucket(pk: int, count: int) -> Bucket:
+        return counted.bucket(places[pk].label, count, slug=places[pk].slug)
+
+    tree = [
+        CountryBuckets(
+            country,
+            bucket(country, count),
+            sorted((bucket(pk, n) for pk, n in regions.get(country, Counter()).items()), key=by_label),
+        )
+        for country, count in countries.items()
+    ]
+    return sorted(tree, key=lambda entry: by_label(entry.country))
+
+
+def by_label(bucket: Bucket) -> str:
+    return bucket.label.casefold()
 
 
 def type_buckets(counted: Counted, incident_types: list[IncidentType] | None = None) -> list[Bucket]:

@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from core.views import FilteredListView, PagedListMixin, filter_errors, query_without
 from evidence_files.models import EvidenceFile
@@ -215,6 +215,16 @@ class ProvisionDetailView(PagedListMixin, DetailView):
             equivalent_cases=list(equivalent_cases[: self.per_page + 1]),
             **kwargs,
         )
+
+
+class RegionListView(TemplateView):
+    """Countries with public incidents, the regions inside each, and how many incidents each holds."""
+
+    template_name = "incidents/region_list.html"
+
+    def get_context_data(self, **kwargs):
+        results = SearchResults.of(Incident.objects.public())
+        return super().get_context_data(countries=results.region_tree(), size=results.size, **kwargs)
 
 
 class RegionDetailView(SearchResultsMixin, ListView):

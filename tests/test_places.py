@@ -1,5 +1,6 @@
 """Places have names: the ISO name, names in other languages, common spellings. Pages show a place
-in the reader's language, and a place's name in a search finds everything inside it."""
+in the reader's language, the regions page counts what lies inside each place, and a place's
+name in a search finds everything inside it."""
 
 import importlib.util
 import json
@@ -9,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from incidents.models import Incident
 from places.iso import PLACE_NAMES, ensure_iso_places
 from places.models import Place, PlaceName
 
@@ -154,3 +156,54 @@ def test_the_place_admin_edits_names_inline(staff_client):
     assert "Мангистауская область" in html and 'name="names-TOTAL_FORMS"' in html
     found = staff_client.get(reverse("admin:places_place_changelist"), {"q": "Мангистау"}).content.decode()
     assert "Mangghystaū oblysy" in found
+
+
+def test_regions_page_lists_countries_and_regions_with_their_counts(client, demo):
+    response = client.get("/regions/")
+    assert response.status_code == 200
+    countries = response.context["countries"]
+    assert [(entry.country.slug, entry.country.count) for entry in countries] == [("kazakhstan", 9)]
+    assert [(bucket.slug, bucket.count) for bucket in countries[0].regions] == [
+        ("astana", 1),
+        ("mangghystau-oblysy", 7),
+    ]
+    html = response.content.decode()
+    assert 'href="/regions/kazakhstan/">Kazakhstan</a> <span class="count">(9)</span>' in html
+    assert 'href="/regions/mangghystau-oblysy/">Mangghystaū oblysy</a> <span class="count">(7)</span>' in html
+    for entry in countries:
+        for bucket in [entry.country, *entry.regions]:
+            assert client.get(f"/regions/{bucket.slug}/").context["paginator"].count == bucket.count
+
+
+def test_regions_page_counts_only_public_incidents(client, demo):
+    poland = Place.objects.get(iso_code="PL")
+    make_incident(place=poland, status="draft")
+    make_incident(place=poland, confidential=True)
+    make_incident(place=None)
+    assert [entry.country.slug for entry in client.get("/regions/").context["countries"]] == ["kazakhstan"]
+    make_incident(place=Place.objects.get(iso_code="PL-14"))
+    countries = client.get("/regions/").context["countries"]
+    assert [(entry.country.slug, entry.country.count) for entry in countries] == [("kazakhstan", 9), ("poland", 1)]
+
+
+def test_regions_page_is_linked_from_the_menu_and_the_home_page(client, demo):
+    html = client.get("/").content.decode()
+    assert html.count('href="/regions/"') == 2
+
+
+def test_regions_page_in_russian_names_places_in_russian(client, demo):
+    html = client.get("/regions/", headers={"accept-language": "ru"}).content.decode()
+    assert ">Казахстан</a>" in html and ">Мангистауская область</a>" in html
+
+
+def test_regions_page_query_count_does_not_grow(client, demo, django_assert_num_queries):
+    # the sample's estimate, the public incidents' rows (their count and places), the places named
+    with django_assert_num_queries(3):
+        client.get("/regions/")
+    for iso_code in ("PL-14", "UZ-TO", "KG-GB", "KZ-75"):
+        for _ in range(3):
+            make_incident(place=Place.objects.get(iso_code=iso_code))
+    with django_assert_num_queries(3):
+        response = client.get("/regions/")
+    assert len(response.context["countries"]) == 4
+    assert Incident.objects.public().count() == 21
