@@ -5,11 +5,13 @@ itself, so a facet shows exactly how many results its link will give. Larger res
 counted on the estimation sample (`Incident.sample_bucket`) and scaled up, shown as "about": no
 facet ever aggregates more than about a hundredth of the table. A dimension that is already
 filtered (type, charge) shows only the current choice; regions go one level down the place
-hierarchy; years are clipped to the current date range so that a year link never widens the search.
+hierarchy below each chosen region; years are clipped to the current date range so that a year
+link never widens the search.
 """
 
 import datetime
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
@@ -159,14 +161,16 @@ def path_ids(path: str) -> list[int]:
     return [int(part) for part in path.split("/") if part]
 
 
-def region_buckets(counted: Counted, region: Place | None, limit: int | None = None) -> list[Bucket]:
-    """One level below the current region (or the countries), each with what lies inside it."""
-    depth = len(path_ids(region.path)) if region else 0
+def region_buckets(counted: Counted, regions: Sequence[Place] = (), limit: int | None = None) -> list[Bucket]:
+    """The places one level below each chosen region (or the countries, when none is chosen), each
+    with the results inside it: a bucket's link, the search in that place alone, gives its count."""
+    levels = [(region.path, len(path_ids(region.path))) for region in regions] or [("", 0)]
     counts: Counter[int] = Counter()
     for path, count in counted.tallies.by_path.items():
         ids = path_ids(path)
-        if len(ids) > depth:
-            counts[ids[depth]] += count
+        for region_path, depth in levels:
+            if path.startswith(region_path) and len(ids) > depth:
+                counts[ids[depth]] += count
     places = Place.objects.in_bulk(list(counts))
     buckets = [counted.bucket(places[pk].label, count, slug=places[pk].slug) for pk, count in counts.items()]
     return top(buckets, limit)
@@ -279,7 +283,7 @@ def facets_for(
 ) -> dict[str, list[Bucket]]:
     """The four facets of a valid search; `cleaned` is the FilterSet form's cleaned data."""
     return {
-        "region": region_buckets(counted, cleaned.get("region"), FACET_LENGTH),
+        "region": region_buckets(counted, cleaned.get("region") or [], FACET_LENGTH),
         "type": [] if cleaned.get("type") else type_buckets(counted, incident_types),
         "charge": [] if cleaned.get("charge") else charge_buckets(counted),
         "year": year_buckets(counted, cleaned.get("date_from"), cleaned.get("date_to")),

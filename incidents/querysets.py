@@ -121,6 +121,15 @@ class IncidentQuerySet(models.QuerySet):
         """
         return self.filter(place_path__startswith=place.path)
 
+    def in_regions(self, places) -> "IncidentQuerySet":
+        """Incidents in any of these places or anywhere inside one of them (`in_region`)."""
+        if not places:
+            return self.none()
+        either = Q()
+        for place in places:
+            either |= Q(place_path__startswith=place.path)
+        return self.filter(either)
+
     def matching(self, query: str) -> "IncidentQuerySet":
         """Incidents that every word of the query finds, typed in any spelling or script: a word
         begins a word of the incident's search text (`incidents.search`), or of a name of a place

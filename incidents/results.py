@@ -62,10 +62,10 @@ class SearchResults:
         return facets_for(self.counted, cleaned, incident_types)
 
     def subregions(self, region):
-        return region_buckets(self.counted, region)
+        return region_buckets(self.counted, [region])
 
     def region_tree(self) -> list[CountryBuckets]:
-        """The countries of the results and their regions, with counts: the regions page."""
+        """The countries of the results and their regions, with counts: the regions page, the region picker."""
         return region_tree(self.counted)
 
     def types(self, incident_types=None):
