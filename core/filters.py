@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from .text import search_words
 
 SEARCH_TEXT_MAX_LENGTH = 200
+# Values of one parameter that mean "any of these" (`region=a&region=b`): enough for any search a
+# person builds, few enough that the query stays small.
+MAX_CHOSEN = 20
 
 
 class SearchTextField(forms.CharField):
@@ -86,3 +89,44 @@ class IsoDateField(forms.DateField):
 
 class IsoDateFilter(django_filters.DateFilter):
     field_class = IsoDateField
+
+
+class SlugsField(django_filters.fields.ModelMultipleChoiceField):
+    """Records named by their slugs, several at once, in the order given; each unknown slug is
+    named in its own message, and an empty value (`region=`) chooses nothing."""
+
+    default_error_messages = {"too_many": _("Choose at most %(limit)d at once, not %(count)d.")}
+
+    def clean(self, value):
+        if not isinstance(value, list | tuple):
+            value = [value] if value else []
+        slugs = list(dict.fromkeys(slug for slug in value if slug != ""))
+        if not slugs:
+            return []
+        if len(slugs) > MAX_CHOSEN:
+            raise forms.ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"limit": MAX_CHOSEN, "count": len(slugs)}
+            )
+        for slug in slugs:
+            self.validate_no_null_characters(slug)
+        found = {
+            getattr(record, self.to_field_name): record
+            for record in self.queryset.filter(**{f"{self.to_field_name}__in": slugs})
+        }
+        unknown = [slug for slug in slugs if slug not in found]
+        if unknown:
+            raise forms.ValidationError(
+                [
+                    forms.ValidationError(
+                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": slug}
+                    )
+                    for slug in unknown
+                ]
+            )
+        return [found[slug] for slug in slugs]
+
+
+class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
+    """`name=a&name=b`: records that match any of them (the FilterSet's `method` says how)."""
+
+    field_class = SlugsField

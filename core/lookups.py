@@ -27,3 +27,59 @@ class AnyOf(Lookup):
     def as_sqlite(self, compiler, connection):
         column, params = self.process_lhs(compiler, connection)
         return f"{column} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(list(self.rhs)))
+
+
+class AnyOfRows(Lookup):
+    """`column = ANY(ARRAY(subquery))`: a column equal to one of the rows of a subquery of one column.
+
+    Inside an OR, PostgreSQL checks `column IN (subquery)` row by row (a subplan), so the OR cannot
+    use the indexes of its other branches. As an array, the subquery runs once, before the scan, and
+    the column's index reads the values like any other list: the OR becomes a union of index
+    scans. SQLite runs a subquery that does not depend on the row once anyway.
+    """
+
+    lookup_name = "any_of_rows"
+    prepare_rhs = False
+
+    @property
+    def output_field(self):
+        return BooleanField()
+
+    def as_sql(self, compiler, connection):
+        column, params = self.process_lhs(compiler, connection)
+        rows, rows_params = self.process_rhs(compiler, connection)
+        return f"{column} = ANY(ARRAY{rows})", (*params, *rows_params)
+
+    def as_sqlite(self, compiler, connection):
+        column, params = self.process_lhs(compiler, connection)
+        rows, rows_params = self.process_rhs(compiler, connection)
+        return f"{column} IN {rows}", (*params, *rows_params)
+
+
+class StartsWithAny(Lookup):
+    """The column starts with one of the values of a subquery whose one column is named `prefix`.
+
+    On PostgreSQL the prefixes become an array of patterns, read once before the scan, which every
+    row is compared with (`LIKE ANY`): the plan cannot turn into a join that reads the subquery's
+    tables again for each row, whatever the statistics say. SQLite runs it as a subquery per row,
+    which it flattens into lookups of the few prefixes.
+    """
+
+    lookup_name = "starts_with_any"
+    prepare_rhs = False
+
+    @property
+    def output_field(self):
+        return BooleanField()
+
+    def as_sql(self, compiler, connection):
+        column, params = self.process_lhs(compiler, connection)
+        rows, rows_params = self.process_rhs(compiler, connection)
+        pattern = r"replace(replace(replace(prefixes.prefix, '\', '\\'), '%%', '\%%'), '_', '\_') || '%%'"
+        return f"{column} LIKE ANY(ARRAY(SELECT {pattern} FROM {rows} AS prefixes))", (*params, *rows_params)
+
+    def as_sqlite(self, compiler, connection):
+        column, params = self.process_lhs(compiler, connection)
+        rows, rows_params = self.process_rhs(compiler, connection)
+        condition = f"substr({column}, 1, length(prefixes.prefix)) = prefixes.prefix"
+        return f"EXISTS(SELECT 1 FROM {rows} AS prefixes WHERE {condition})", (*params, *params, *rows_params)

@@ -10,12 +10,17 @@ from django.views.generic import ListView, View
 from .counting import EXACT_COUNT_LIMIT, BoundedPaginator
 
 
-def filter_errors(filterset) -> list[dict[str, str]]:
-    """Each problem of a FilterSet's input: the parameter at fault and why, in words."""
+def filter_errors(filterset) -> list[dict]:
+    """Each problem of a FilterSet's input: the parameter at fault, why, in words, and the value at
+    fault when there is one (one of several of `region=a&region=b`)."""
     return [
-        {"parameter": "" if name == "__all__" else name, "message": str(message)}
-        for name, messages in filterset.errors.items()
-        for message in messages
+        {
+            "parameter": "" if name == "__all__" else name,
+            "message": error.messages[0],
+            "value": (error.params or {}).get("value") if error.code == "invalid_choice" else None,
+        }
+        for name, errors in filterset.form.errors.as_data().items()
+        for error in errors
     ]
 
 
@@ -24,6 +29,20 @@ def query_without(query: QueryDict, *names: str) -> str:
     remaining = query.copy()
     for name in (*names, "page"):
         remaining.pop(name, None)
+    return f"?{remaining.urlencode()}"
+
+
+def query_without_value(query: QueryDict, name: str, value: str, *with_the_last: str) -> str:
+    """The current query string minus one value of a parameter (and the page). Without its last
+    value, the parameters that only qualify it (`with_the_last`) go too."""
+    remaining = query.copy()
+    values = [other for other in remaining.getlist(name) if other != value]
+    if values:
+        remaining.setlist(name, values)
+    else:
+        for parameter in (name, *with_the_last):
+            remaining.pop(parameter, None)
+    remaining.pop("page", None)
     return f"?{remaining.urlencode()}"
 
 
@@ -55,7 +74,10 @@ class FilteredListView(ListView):
             self.object_list = filterset.queryset.none()
             errors = filter_errors(filterset)
             for error in errors:
-                error["without"] = query_without(request.GET, error["parameter"])
+                if error["value"] is None:
+                    error["without"] = query_without(request.GET, error["parameter"])
+                else:
+                    error["without"] = query_without_value(request.GET, error["parameter"], error["value"])
             context = self.get_invalid_context_data(filterset=filterset, errors=errors)
             return self.render_to_response(context, status=400)
         response = super().get(request, *args, **kwargs)

@@ -67,9 +67,7 @@ def csv_rows(incidents, absolute_url: Callable[[str], str], byte_order_mark: boo
         header = writer.writerow(CSV_HEADER)
         yield f"{BYTE_ORDER_MARK}{header}" if byte_order_mark else header
         areas = countries_and_regions()
-        incidents = incidents.prefetch_related(
-            Prefetch("citations", queryset=Citation.objects.public())
-        )
+        incidents = incidents.prefetch_related(Prefetch("citations", queryset=Citation.objects.public()))
         with transaction.atomic():
             for incident in incidents.iterator(chunk_size=100):
                 yield csv_row(writer, incident, absolute_url, areas)

@@ -5,11 +5,13 @@ itself, so a facet shows exactly how many results its link will give. Larger res
 counted on the estimation sample (`Incident.sample_bucket`) and scaled up, shown as "about": no
 facet ever aggregates more than about a hundredth of the table. A dimension that is already
 filtered (type, charge) shows only the current choice; regions go one level down the place
-hierarchy; years are clipped to the current date range so that a year link never widens the search.
+hierarchy below each chosen region; years are clipped to the current date range so that a year
+link never widens the search.
 """
 
 import datetime
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
@@ -17,6 +19,7 @@ from operator import itemgetter
 from django.db import connections
 from django.db.models import Count, IntegerField
 from django.db.models.functions import Cast, ExtractYear
+from django.utils import timezone
 
 from core import counting
 from core.counting import estimated, grouped
@@ -153,21 +156,62 @@ def top(buckets: list[Bucket], limit: int | None) -> list[Bucket]:
     return sorted(buckets, key=lambda bucket: (-bucket.count, bucket.label))[:limit]
 
 
-def path_ids(place: Place) -> list[str]:
-    return [part for part in place.path.split("/") if part]
+def path_ids(path: str) -> list[int]:
+    """The ids of a place path, from the country down: "/12/345/" gives [12, 345]."""
+    return [int(part) for part in path.split("/") if part]
 
 
-def region_buckets(counted: Counted, region: Place | None, limit: int | None = None) -> list[Bucket]:
-    """One level below the current region (or the countries), each with what lies inside it."""
-    depth = len(path_ids(region)) if region else 0
+def region_buckets(counted: Counted, regions: Sequence[Place] = (), limit: int | None = None) -> list[Bucket]:
+    """The places one level below each chosen region (or the countries, when none is chosen), each
+    with the results inside it: a bucket's link, the search in that place alone, gives its count."""
+    levels = [(region.path, len(path_ids(region.path))) for region in regions] or [("", 0)]
     counts: Counter[int] = Counter()
     for path, count in counted.tallies.by_path.items():
-        ids = [part for part in path.split("/") if part]
-        if len(ids) > depth:
-            counts[int(ids[depth])] += count
+        ids = path_ids(path)
+        for region_path, depth in levels:
+            if path.startswith(region_path) and len(ids) > depth:
+                counts[ids[depth]] += count
     places = Place.objects.in_bulk(list(counts))
-    buckets = [counted.bucket(places[pk].name, count, slug=places[pk].slug) for pk, count in counts.items()]
+    buckets = [counted.bucket(places[pk].label, count, slug=places[pk].slug) for pk, count in counts.items()]
     return top(buckets, limit)
+
+
+@dataclass(frozen=True)
+class CountryBuckets:
+    country_id: int
+    country: Bucket
+    regions: list[Bucket]
+
+
+def region_tree(counted: Counted) -> list[CountryBuckets]:
+    """The countries with results and, under each, the places one level down (first-level regions,
+    or towns entered directly under the country), each with the results inside it; by name."""
+    countries: Counter[int] = Counter()
+    regions: dict[int, Counter[int]] = {}
+    for path, count in counted.tallies.by_path.items():
+        ids = path_ids(path)
+        if ids:
+            countries[ids[0]] += count
+        if len(ids) > 1:
+            regions.setdefault(ids[0], Counter())[ids[1]] += count
+    places = Place.objects.in_bulk([*countries, *(pk for inside in regions.values() for pk in inside)])
+
+    def bucket(pk: int, count: int) -> Bucket:
+        return counted.bucket(places[pk].label, count, slug=places[pk].slug)
+
+    tree = [
+        CountryBuckets(
+            country,
+            bucket(country, count),
+            sorted((bucket(pk, n) for pk, n in regions.get(country, Counter()).items()), key=by_label),
+        )
+        for country, count in countries.items()
+    ]
+    return sorted(tree, key=lambda entry: by_label(entry.country))
+
+
+def by_label(bucket: Bucket) -> str:
+    return bucket.label.casefold()
 
 
 def type_buckets(counted: Counted, incident_types: list[IncidentType] | None = None) -> list[Bucket]:
@@ -207,36 +251,31 @@ def charge_buckets(counted: Counted) -> list[Bucket]:
 def year_buckets(
     counted: Counted, date_from: datetime.date | None = None, date_to: datetime.date | None = None
 ) -> list[Bucket]:
-    """The years in which results begin, newest first, each counted the way the date filter matches.
+    """Every year the results cover, newest first, each with the results whose period overlaps it.
 
-    A count includes every result whose period overlaps the year (an ongoing strike counts in
-    each year it lasts), so that following the link gives exactly that many results. Only years
-    in which some result begins are listed, or an old ongoing case would list every year since.
+    That is how the date filter matches, so following a year's link gives exactly that many
+    results: an incident that lasted several years counts in each of them, and an ongoing strike
+    in each year from its start to this one (its period has no end, and later years are not
+    listed). Years outside the date range are left out.
 
     Counting by years is exact even for a year clipped to the date range: every result already
     overlaps the range, and for intervals on a line, a result that overlaps the year and the
     range also overlaps their intersection.
     """
-    spans = counted.tallies.by_years
-    years = {first for first, _last in spans}
-    if date_from:
-        years = {year for year in years if year >= date_from.year} | {date_from.year}
-    if date_to:
-        years = {year for year in years if year <= date_to.year}
-    ranges = {}
-    for year in sorted(years, reverse=True)[:MAX_YEARS]:
-        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        ranges[year] = (max(start, date_from) if date_from else start, min(end, date_to) if date_to else end)
+    this_year = timezone.localdate().year
     counts: Counter[int] = Counter()
-    for (first, last), count in spans.items():
-        for year in ranges:
-            if first <= year <= last:
-                counts[year] += count
-    return [
-        counted.bucket(str(year), counts[year], date_from=start, date_to=end)
-        for year, (start, end) in ranges.items()
-        if counts[year]
-    ]
+    for (first, last), count in counted.tallies.by_years.items():
+        end = min(last, max(first, this_year), date_to.year if date_to else last)
+        # Only the newest MAX_YEARS years are listed; a span never adds more than that many.
+        start = max(first, date_from.year if date_from else first, end - MAX_YEARS + 1)
+        for year in range(start, end + 1):
+            counts[year] += count
+    buckets = []
+    for year in sorted(counts, reverse=True)[:MAX_YEARS]:
+        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        start, end = max(start, date_from) if date_from else start, min(end, date_to) if date_to else end
+        buckets.append(counted.bucket(str(year), counts[year], date_from=start, date_to=end))
+    return buckets
 
 
 def facets_for(
@@ -244,7 +283,7 @@ def facets_for(
 ) -> dict[str, list[Bucket]]:
     """The four facets of a valid search; `cleaned` is the FilterSet form's cleaned data."""
     return {
-        "region": region_buckets(counted, cleaned.get("region"), FACET_LENGTH),
+        "region": region_buckets(counted, cleaned.get("region") or [], FACET_LENGTH),
         "type": [] if cleaned.get("type") else type_buckets(counted, incident_types),
         "charge": [] if cleaned.get("charge") else charge_buckets(counted),
         "year": year_buckets(counted, cleaned.get("date_from"), cleaned.get("date_to")),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from core.filters import IsoDateFilter, SearchTextFilter, YesNoFilter
+from core.filters import IsoDateFilter, SearchTextFilter, SlugsFilter, YesNoFilter
 from organisations.models import Organisation
 from places.models import Place
 
@@ -40,19 +40,21 @@ class IncidentFilter(django_filters.FilterSet):
         method="filter_text",
         help_text=_("Titles, summaries and every known spelling of the names of people and organisations."),
     )
-    region = django_filters.ModelChoiceFilter(
+    region = SlugsFilter(
         label=_("Region"),
         queryset=Place.objects.all(),
         to_field_name="slug",
         method="filter_region",
         error_messages=unknown_slug(_("place")),
+        help_text=_("Several values mean any of these places, each with every place inside it."),
     )
-    charge = django_filters.ModelChoiceFilter(
+    charge = SlugsFilter(
         label=_("Charge"),
         queryset=LegalProvision.objects.all(),
         to_field_name="slug",
         method="filter_charge",
         error_messages=unknown_slug(_("legal provision")),
+        help_text=_("Several values mean a charge under any of these provisions."),
     )
     charge_equivalents = YesNoFilter(
         label=_("Include equivalent provisions of other editions"),
@@ -110,13 +112,14 @@ class IncidentFilter(django_filters.FilterSet):
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_region(self, queryset, name, value):
-        return queryset.in_region(value)
+        return queryset.in_regions(value)
 
     @extend_schema_field(OpenApiTypes.STR)
     def filter_charge(self, queryset, name, value):
-        provisions = LegalProvision.objects.filter(pk=value.pk)
+        chosen = [provision.pk for provision in value]
+        provisions = LegalProvision.objects.filter(pk__in=chosen)
         if self.form.cleaned_data.get("charge_equivalents"):
-            provisions = LegalProvision.objects.filter(Q(pk=value.pk) | Q(equivalents=value))
+            provisions = LegalProvision.objects.filter(Q(pk__in=chosen) | Q(equivalents__in=chosen))
         return queryset.charged_under(provisions)
 
     def read_with_charge(self, queryset, name, value):

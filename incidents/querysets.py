@@ -14,9 +14,10 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Value
 from django.db.models.lookups import IsNull
 
 from core.counting import size_of
-from core.lookups import AnyOf
-from core.text import words_begin, words_begin_or_resemble
+from core.lookups import AnyOf, AnyOfRows
+from core.text import search_words, starts_a_word, words_begin_or_resemble
 from people.querysets import PUBLICLY_NAMED
+from places.models import Place
 
 PUBLIC_FIELDS = {"status": "verified", "confidential": False}
 PUBLIC = Q(**PUBLIC_FIELDS)
@@ -125,10 +126,31 @@ class IncidentQuerySet(models.QuerySet):
         """
         return self.filter(place_path__startswith=place.path)
 
+    def in_regions(self, places) -> "IncidentQuerySet":
+        """Incidents in any of these places or anywhere inside one of them (`in_region`)."""
+        if not places:
+            return self.none()
+        either = Q()
+        for place in places:
+            either |= Q(place_path__startswith=place.path)
+        return self.filter(either)
+
     def matching(self, query: str) -> "IncidentQuerySet":
-        """Incidents whose search text (`incidents.search`) has every word of the query beginning
-        one of its words, typed in any spelling or script (`core.text.words_begin`)."""
-        return self.filter(words_begin(query, "search_text"))
+        """Incidents that every word of the query finds, typed in any spelling or script: a word
+        begins a word of the incident's search text (`incidents.search`), or of a name of a place
+        the incident lies in ("Mangistau" finds everything inside Mangistau Region). Both by the
+        matching rule of every public search (`core.text.words_begin`).
+
+        The places a word names, and every place inside them, are one subquery read before the
+        incidents; the incidents are then matched on their own copy of the place's path.
+        """
+        condition = Q()
+        for word in search_words(query):
+            places = Place.objects.within_any(Place.objects.named(word))
+            condition &= starts_a_word("search_text", word) | Q(
+                AnyOfRows(F("place_path"), places.order_by().values("path"))
+            )
+        return self.filter(condition)
 
     def found_only_by_similar_spelling(self, query: str) -> bool:
         """Whether `q` finds these incidents by similar spelling (`spelled_like`) rather than as

@@ -14,7 +14,16 @@ from functools import cached_property
 
 from core.counting import BoundedPaginator, ResultSize, size_of
 
-from .facets import Counted, FirstRowsOf, SampleOf, facets_for, region_buckets, type_buckets
+from .facets import (
+    Counted,
+    CountryBuckets,
+    FirstRowsOf,
+    SampleOf,
+    facets_for,
+    region_buckets,
+    region_tree,
+    type_buckets,
+)
 from .querysets import SAMPLE_SHARE
 
 
@@ -53,7 +62,11 @@ class SearchResults:
         return facets_for(self.counted, cleaned, incident_types)
 
     def subregions(self, region):
-        return region_buckets(self.counted, region)
+        return region_buckets(self.counted, [region])
+
+    def region_tree(self) -> list[CountryBuckets]:
+        """The countries of the results and their regions, with counts: the regions page, the region picker."""
+        return region_tree(self.counted)
 
     def types(self, incident_types=None):
         return type_buckets(self.counted, incident_types)

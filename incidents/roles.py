@@ -14,6 +14,7 @@ ENTERED = (
     "sources.citation",
     "people.person",
     "people.namevariant",
+    "places.placename",
     "people.relationship",
     "organisations.organisation",
     "organisations.organisationalias",
@@ -23,14 +24,16 @@ ENTERED = (
     "incidents.incidentlink",
     "incidents.charge",
     "incidents.evidence",
+    "incidents.incidenttranslation",
 )
 # Rows that an incident or a person form removes as part of an edit; an incident itself may be
 # deleted only while it is a draft or rejected (enforced by Incident.delete).
 REMOVABLE = tuple(
     label for label in ENTERED if label not in {"sources.source", "people.person", "organisations.organisation"}
 )
-# Vocabularies that administrators keep; everyone else picks from them.
-VOCABULARIES = ("places.place", "incidents.incidenttype", "incidents.legalprovision")
+# Vocabularies that administrators keep; everyone else picks from them. A place's other names are
+# entered by researchers as well ("Mangistau", "Chechnya").
+VOCABULARIES = ("places.place", "places.placename", "incidents.incidenttype", "incidents.legalprovision")
 USERS = ("auth.user", "auth.group")
 
 
@@ -62,17 +65,26 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
     return {RESEARCHER: researcher, VERIFIER: verifier, ADMINISTRATOR: administrator}
 
 
-def grant_role_permissions(Group, Permission, former_app_labels: dict[str, str] | None = None) -> None:  # noqa: N803
+def grant_role_permissions(
+    Group,  # noqa: N803
+    Permission,  # noqa: N803
+    former_app_labels: dict[str, str] | None = None,
+    models_to_come: frozenset[str] = frozenset(),
+) -> None:
     """Create the groups and set their permissions to exactly the table above.
 
     `Group` and `Permission` are the historical models of a migration. A migration that runs
-    before some models moved to another app names the app they were in then (`former_app_labels`).
+    before some models moved to another app names the app they were in then (`former_app_labels`);
+    one that runs before some models existed names them (`models_to_come`, "app.model"), and a
+    later migration grants their permissions.
     """
     former_app_labels = former_app_labels or {}
     for role, pairs in role_permissions().items():
         group = Group.objects.get_or_create(name=role)[0]
         permissions = []
         for app_label, codename in pairs:
+            if f"{app_label}.{codename.split('_', 1)[1]}" in models_to_come:
+                continue
             app_label = former_app_labels.get(app_label, app_label)
             permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         group.permissions.set(permissions)

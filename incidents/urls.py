@@ -12,5 +12,6 @@ urlpatterns = [
     path("incidents/<slug:slug>/", views.IncidentDetailView.as_view(), name="detail"),
     path("charges/", views.ProvisionListView.as_view(), name="provision_list"),
     path("charges/<slug:slug>/", views.ProvisionDetailView.as_view(), name="provision"),
+    path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("regions/<slug:slug>/", views.RegionDetailView.as_view(), name="region"),
 ]

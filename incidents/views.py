@@ -10,10 +10,17 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
 from core.filters import YesNoField
-from core.views import FilteredListView, PagedListMixin, PermanentAddressView, filter_errors, query_without
+from core.views import (
+    FilteredListView,
+    PagedListMixin,
+    PermanentAddressView,
+    filter_errors,
+    query_without,
+    query_without_value,
+)
 from evidence_files.models import EvidenceFile
 from places.models import Place
 from sources.models import Citation, attach_public_citations
@@ -21,6 +28,7 @@ from sources.models import Citation, attach_public_citations
 from .export import csv_rows
 from .filters import IncidentFilter
 from .models import Charge, Evidence, Incident, IncidentLink, IncidentType, LegalProvision
+from .pickers import picker_choices
 from .results import SearchResults
 
 
@@ -61,6 +69,7 @@ class IncidentListView(SearchResultsMixin, FilteredListView):
         return {
             "incident_types": IncidentType.objects.all(),
             "active": active_filters(valid, self.request.GET),
+            **picker_choices(valid),
             **kwargs,
         }
 
@@ -69,32 +78,45 @@ class IncidentListView(SearchResultsMixin, FilteredListView):
         cleaned = filterset.form.cleaned_data
         incident_types = list(IncidentType.objects.all())
         context = super().get_context_data(
-            active=active_filters(cleaned, self.request.GET), incident_types=incident_types, **kwargs
+            active=active_filters(cleaned, self.request.GET),
+            incident_types=incident_types,
+            **picker_choices(cleaned),
+            **kwargs,
         )
         context["facets"] = self.results.facets(cleaned, incident_types)
         return context
 
 
+FILTER_LABELS = {
+    "region": gettext_lazy("Region"),
+    "charge": gettext_lazy("Charge"),
+    "type": gettext_lazy("Type"),
+    "person": gettext_lazy("Person"),
+    "organisation": gettext_lazy("Organisation"),
+}
+# Filters that take several values (`region=a&region=b`), each shown and removed on its own.
+MULTIPLE = {"region", "charge"}
+# Parameters that only qualify a filter, dropped with it.
+QUALIFIERS = {"charge": ["charge_equivalents"]}
+
+
 def active_filters(cleaned: dict, query: QueryDict) -> list[dict]:
-    """The narrowing filters in force, each with the address of the search without it."""
-    labels = {
-        "region": gettext_lazy("Region"),
-        "charge": gettext_lazy("Charge"),
-        "type": gettext_lazy("Type"),
-        "person": gettext_lazy("Person"),
-        "organisation": gettext_lazy("Organisation"),
-    }
-    extra = {"charge": ["charge_equivalents"]}
-    return [
-        {
-            "parameter": name,
-            "label": label,
-            "value": cleaned[name],
-            "without": query_without(query, name, *extra.get(name, [])),
-        }
-        for name, label in labels.items()
-        if cleaned.get(name)
-    ]
+    """The narrowing filters in force, one entry per value, each with the address of the search
+    without that value."""
+    active = []
+    for name, label in FILTER_LABELS.items():
+        chosen = cleaned.get(name)
+        if not chosen:
+            continue
+        qualifiers = QUALIFIERS.get(name, [])
+        for value in chosen if name in MULTIPLE else [chosen]:
+            without = (
+                query_without_value(query, name, value.slug, *qualifiers)
+                if name in MULTIPLE
+                else query_without(query, name, *qualifiers)
+            )
+            active.append({"parameter": name, "label": label, "value": value, "without": without})
+    return active
 
 
 @require_safe
@@ -251,6 +273,16 @@ class ProvisionDetailView(PagedListMixin, DetailView):
             equivalent_cases=list(equivalent_cases[: self.per_page + 1]),
             **kwargs,
         )
+
+
+class RegionListView(TemplateView):
+    """Countries with public incidents, the regions inside each, and how many incidents each holds."""
+
+    template_name = "incidents/region_list.html"
+
+    def get_context_data(self, **kwargs):
+        results = SearchResults.of(Incident.objects.public())
+        return super().get_context_data(countries=results.region_tree(), size=results.size, **kwargs)
 
 
 class RegionDetailView(SearchResultsMixin, ListView):

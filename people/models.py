@@ -1,5 +1,3 @@
-import re
-
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import F, Q
@@ -9,26 +7,10 @@ from simple_history.models import HistoricalRecords
 
 from core.dates import DatePrecision, format_date, truncate_to_precision
 from core.models import SluggedRecord
+from core.scripts import Script, detect_script
 from core.text import normalise_name
 
 from .querysets import PersonQuerySet
-
-
-class Script(models.TextChoices):
-    LATIN = "latin", _("Latin")
-    CYRILLIC = "cyrillic", _("Cyrillic")
-    ARABIC = "arabic", _("Arabic")
-    OTHER = "other", _("other")
-
-
-def detect_script(text: str) -> str:
-    if re.search(r"[\u0400-\u04ff]", text):
-        return Script.CYRILLIC
-    if re.search(r"[\u0600-\u06ff]", text):
-        return Script.ARABIC
-    if re.search(r"[A-Za-z\u00c0-\u024f]", text):
-        return Script.LATIN
-    return Script.OTHER
 
 
 class Person(SluggedRecord):

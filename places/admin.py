@@ -1,16 +1,46 @@
 from django.contrib import admin
 
-from core.admin import HistoryAdmin
+from core.admin import HistoryAdmin, NormalisedNameSearchMixin
 
-from .models import Place
+from .models import Place, PlaceName
+
+
+class PlaceNameInline(admin.TabularInline):
+    model = PlaceName
+    extra = 1
+    fields = ["name", "kind", "language", "script"]
 
 
 @admin.register(Place)
-class PlaceAdmin(HistoryAdmin):
+class PlaceAdmin(NormalisedNameSearchMixin, HistoryAdmin):
     list_display = ["name", "kind", "parent", "iso_code", "slug"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
     search_fields = ["name", "iso_code", "slug"]
+    normalised_search_fields = ("names_normalised", "names__normalised")
     autocomplete_fields = ["parent"]
     readonly_fields = ["public_id"]
-    fields = ["name", "kind", "parent", "slug", "iso_code", "latitude", "longitude", "public_id"]
+    fields = [
+        "name",
+        "name_en",
+        "name_ru",
+        "name_kk",
+        "kind",
+        "parent",
+        "slug",
+        "iso_code",
+        "latitude",
+        "longitude",
+        "public_id",
+    ]
+    inlines = [PlaceNameInline]
+
+
+@admin.register(PlaceName)
+class PlaceNameAdmin(NormalisedNameSearchMixin, HistoryAdmin):
+    list_display = ["name", "place", "kind", "language", "script"]
+    list_filter = ["kind", "script", "language"]
+    list_select_related = ["place"]
+    search_fields = ["name", "place__name"]
+    normalised_search_fields = ("normalised",)
+    autocomplete_fields = ["place"]

@@ -55,6 +55,32 @@ def test_a_name_search_without_letters_is_refused_not_answered_with_everyone(cli
     assert api.status_code == 400 and api.json() == {"q": [reason]}
 
 
+def test_each_unknown_value_of_several_is_named_and_can_be_dropped_alone(client, demo):
+    params = {"q": "amirova", "region": ["zhanaozen", "atlantis", "lemuria"]}
+    page = client.get(PAGE, params)
+    html = page.content.decode()
+    assert page.status_code == 400
+    for name in ("atlantis", "lemuria"):
+        assert f"<code>region</code>: There is no place with the address “{name}”." in html
+    assert '<a href="?q=amirova&amp;region=zhanaozen&amp;region=lemuria">Search without it</a>' in html
+    assert '<a href="?q=amirova&amp;region=zhanaozen&amp;region=atlantis">Search without it</a>' in html
+    api = client.get(API, params)
+    assert api.status_code == 400
+    assert api.json() == {
+        "region": ["There is no place with the address “atlantis”.", "There is no place with the address “lemuria”."]
+    }
+    export = client.get(EXPORT, params)
+    assert (
+        export.status_code == 400 and "region: There is no place with the address “lemuria”." in export.content.decode()
+    )
+
+
+def test_too_many_values_of_one_filter_are_refused(client, demo):
+    page = client.get(PAGE, {"region": [f"place-{number}" for number in range(21)]})
+    assert page.status_code == 400
+    assert "<code>region</code>: Choose at most 20 at once, not 21." in page.content.decode()
+
+
 def test_the_error_message_offers_the_search_without_the_bad_parameter(client, demo):
     html = client.get(PAGE, {"q": "amirova", "region": "atlantis"}).content.decode()
     assert '<a href="?q=amirova">Search without it</a>' in html
@@ -167,5 +193,5 @@ def _as_multidict(query: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 def test_the_corrected_form_keeps_the_valid_filters(client, demo):
     html = client.get(PAGE, {"region": "kazakhstan", "date_from": "yesterday"}).content.decode()
-    assert '<input type="hidden" name="region" value="kazakhstan">' in html
+    assert '<option value="kazakhstan" selected>' in html
     assert "Filters in force" not in html

@@ -69,6 +69,8 @@ def test_pages_fit_a_small_phone_screen(live_server, browser):
         "/organisations/halyk-maidan/",
         "/charges/kz-penal-code-2014-article-174/",
         "/regions/mangghystau-oblysy/",
+        "/regions/",
+        "/incidents/?region=aktau&region=zhanaozen&charge=kz-penal-code-1997-article-164",
     ):
         small.goto(f"{live_server.url}{path}")
         wide = small.evaluate(
@@ -76,6 +78,27 @@ def test_pages_fit_a_small_phone_screen(live_server, browser):
             ".map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 40))"
         )
         assert small.evaluate("document.documentElement.scrollWidth") <= 360, (path, wide)
+    context.close()
+
+
+def test_a_visitor_without_javascript_chooses_two_regions_and_removes_one(live_server, browser):
+    call_command("load_demo", verbosity=0)
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/incidents/")
+    page.get_by_label("Regions").select_option(["astana", "mangghystau-oblysy"])
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**region=astana&region=mangghystau-oblysy*")
+    assert page.locator("#results-heading").inner_text() == "8 verified incidents, newest first"
+    chips = page.locator(".active-filters a.chip")
+    texts = [" ".join(text.split()) for text in chips.all_inner_texts()]
+    assert texts == ["Region: Astana × (Remove)", "Region: Mangghystaū oblysy × (Remove)"]
+    chips.first.click()
+    page.wait_for_url(lambda url: "region=astana" not in url)
+    assert page.locator("#results-heading").inner_text() == "7 verified incidents, newest first"
+    assert page.get_by_label("Regions").evaluate("select => [...select.selectedOptions].map(o => o.value)") == [
+        "mangghystau-oblysy"
+    ]
     context.close()
 
 

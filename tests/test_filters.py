@@ -46,6 +46,31 @@ def test_region_includes_every_place_inside_it(client, demo):
     assert found_everywhere(client, {"region": "aktau-airport"}) == [ARREST]
 
 
+def test_several_regions_mean_any_of_them(client, demo):
+    assert found_everywhere(client, {"region": ["aktau", "astana"]}) == [SEARCH, ARREST, KULIBAYEV]
+    assert found_everywhere(client, {"region": ["zhanaozen", "aktau-airport"]}) == [
+        BREAK_IN,
+        ARREST,
+        DECEMBER,
+        SHOOTING,
+    ]
+    assert found_everywhere(client, {"region": [MANGISTAU, "zhanaozen"]}) == found_everywhere(
+        client, {"region": MANGISTAU}
+    )
+    assert found_everywhere(client, {"region": ["aktau", ""]}) == [SEARCH, ARREST]
+
+
+def test_several_charges_mean_any_of_them(client, demo):
+    article_164, article_174 = "kz-penal-code-1997-article-164", "kz-penal-code-2014-article-174"
+    other = make_provision("999")
+    incident = make_incident(title="Charged under another article")
+    Charge.objects.create(person=make_person(), provision=other, incident=incident, status="charged")
+    assert found_everywhere(client, {"charge": [article_164, other.slug]}) == [incident.slug, ARREST, SOKOLOVA]
+    assert found_everywhere(client, {"charge": [article_174, other.slug]}) == [incident.slug]
+    both = {"charge": [article_174, other.slug], "charge_equivalents": "1"}
+    assert found_everywhere(client, both) == [incident.slug, ARREST, SOKOLOVA]
+
+
 def test_a_place_moved_to_another_region_is_found_under_its_new_region(client, demo):
     town = Place.objects.create(name="Moving Town", kind="city", parent=Place.objects.get(slug=MANGISTAU))
     incident = make_incident(title="Arrest in a moving town", place=town)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.http import QueryDict
 
 from incidents.filters import IncidentFilter
 from incidents.models import Charge, Incident, Involvement
@@ -40,6 +41,11 @@ DEMO_SEARCHES = [
     "date_from=2011-05-01&date_to=2011-05-31",
     "date_from=2012-01-01",
     "region=kazakhstan&type=statement&date_to=2011-12-31",
+    "q=Mangistau",
+    "q=Мангистау",
+    "q=Amirova Zhanaozen",
+    "region=aktau&region=astana",
+    "charge=kz-penal-code-1997-article-164&charge=kz-penal-code-2014-article-174",
 ]
 
 
@@ -73,14 +79,15 @@ def generated_searches() -> list[str]:
         "date_from=2010-03-01&date_to=2011-02-28",
         f"region={country.slug}&type={first.incident_type.slug}&date_from=2005-01-01",
         f"q=police&region={country.slug}",
+        f"q={first.place.parent.parent.name.split()[0]}",
+        f"region={first.place.slug}&region={first.place.parent.parent.slug}&type={first.incident_type.slug}",
     ]
 
 
 def results(searches: list[str]) -> dict[str, list[str]]:
     found = {}
     for search in searches:
-        params = dict(part.split("=", 1) for part in search.split("&") if part)
-        filterset = IncidentFilter(params, queryset=Incident.objects.shown_in_lists())
+        filterset = IncidentFilter(QueryDict(search), queryset=Incident.objects.shown_in_lists())
         assert filterset.is_valid(), (search, filterset.errors)
         found[search] = list(filterset.qs.values_list("slug", flat=True))
     return found

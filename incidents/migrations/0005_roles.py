@@ -10,11 +10,13 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    # The evidence files' models were part of this app until evidence_files 0001 moved them.
+    # The evidence files' models were part of this app until evidence_files 0001 moved them;
+    # place names and incident translations came later (0022_place_name_and_translation_permissions).
     grant_role_permissions(
         apps.get_model("auth", "Group"),
         apps.get_model("auth", "Permission"),
         former_app_labels={"evidence_files": "incidents"},
+        models_to_come=frozenset({"places.placename", "incidents.incidenttranslation"}),
     )
 
 

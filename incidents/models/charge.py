@@ -82,12 +82,19 @@ class LegalProvision(SluggedRecord):
 
     @property
     def reference(self) -> str:
+        return f"{self.code_reference}, {self.article_reference}"
+
+    @property
+    def code_reference(self) -> str:
+        """The jurisdiction and the code, with its edition: "Kazakhstan, Penal Code (1997)"."""
         code = f"{self.code} ({self.edition})" if self.edition else self.code
+        return f"{self.jurisdiction.label}, {code}"
+
+    @property
+    def article_reference(self) -> str:
         if self.part:
-            article = _("Article %(article)s, part %(part)s") % {"article": self.article, "part": self.part}
-        else:
-            article = _("Article %(article)s") % {"article": self.article}
-        return f"{self.jurisdiction}, {code}, {article}"
+            return _("Article %(article)s, part %(part)s") % {"article": self.article, "part": self.part}
+        return _("Article %(article)s") % {"article": self.article}
 
     @property
     def reference_in_english(self) -> str:

@@ -2,9 +2,9 @@ from django.db import migrations
 
 
 def add_iso_places(apps, schema_editor):
-    from places.iso import ensure_iso_places
+    from places.iso import add_iso_places
 
-    ensure_iso_places(apps.get_model("places", "Place"))
+    add_iso_places(apps.get_model("places", "Place"))
 
 
 class Migration(migrations.Migration):

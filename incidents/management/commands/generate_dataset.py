@@ -34,7 +34,7 @@ from incidents.vocabularies import ensure_default_incident_types
 from organisations.models import Organisation, OrganisationAlias
 from people.models import NameVariant, Person
 from places.iso import ensure_iso_places
-from places.models import Place
+from places.models import Place, normalised_names
 
 COUNTRIES = ["KZ", "RU", "BY", "UZ", "KG", "TJ", "AZ", "AM"]
 FIRST_NAMES = [
@@ -332,6 +332,7 @@ class Command(BaseCommand):
                 Place(
                     public_id=self.new_uuid(),
                     name=f"{region.name} district {number}",
+                    names_normalised=normalised_names(f"{region.name} district {number}"),
                     kind=Place.Kind.DISTRICT,
                     parent=region,
                     slug=f"{self.prefix}{region.slug}-d{number}",
@@ -346,6 +347,7 @@ class Command(BaseCommand):
                 Place(
                     public_id=self.new_uuid(),
                     name=f"{district.name} town {number}",
+                    names_normalised=normalised_names(f"{district.name} town {number}"),
                     kind=Place.Kind.CITY,
                     parent=district,
                     slug=f"{district.slug}-t{number}",
