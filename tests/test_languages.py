@@ -225,7 +225,9 @@ WALKED_PAGES = [
     "/organisations/halyk-maidan/",
     "/charges/",
     "/charges/kz-penal-code-1997-article-164/",
+    "/regions/",
     "/regions/mangghystau-oblysy/",
+    "/incidents/?region=mangghystau-oblysy&region=almaty&charge=kz-penal-code-1997-article-164",
     "/incidents/no-such-incident/",
     "/people/?page=99",
 ]
