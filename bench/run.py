@@ -247,6 +247,13 @@ def plan_warnings(node: dict) -> list[str]:
     return found
 
 
+def place_word(region: Place) -> str:
+    """The first word of one of the region's other names (Russian where it has one): a `q` that
+    finds the region's incidents through its name, not through their text."""
+    other = region.names.exclude(name=region.name).order_by("-language").first()
+    return (other.name if other else region.name).split()[0]
+
+
 def respelled(name: str) -> str:
     """The name as another transliteration writes it (y for i, w for v, or the reverse), which
     the search finds only through its folding rule."""
@@ -296,6 +303,7 @@ def pick_examples() -> dict:
         "export_query": f"?date_from={export_from.isoformat()}" if export_from else "",
         "large_region": large_region.slug,
         "small_region": small_region.slug,
+        "place_word": place_word(large_region),
         "provision": provision["provision__slug"],
         "person": busy_person["person__slug"],
         "incident": incident.slug,
@@ -325,6 +333,13 @@ def pages(example: dict) -> list[dict]:
             "admin": None,
             "datasette": None,
         },
+        {
+            "name": "two_regions",
+            "url": f"/incidents/?region={example['large_region']}&region={example['small_region']}",
+            "admin": None,
+            "datasette": None,
+        },
+        {"name": "q_place_name", "url": f"/incidents/?q={example['place_word']}", "admin": None, "datasette": None},
         {"name": "charge", "url": f"/incidents/?charge={example['provision']}", "admin": None, "datasette": None},
         {
             "name": "type_and_dates",
@@ -370,6 +385,7 @@ def pages(example: dict) -> list[dict]:
         {"name": "organisations", "url": "/organisations/", "admin": None, "datasette": None},
         {"name": "charges", "url": "/charges/", "admin": None, "datasette": None},
         {"name": "region_page", "url": f"/regions/{example['large_region']}/", "admin": None, "datasette": None},
+        {"name": "regions", "url": "/regions/", "admin": None, "datasette": None},
         {"name": "incident_detail", "url": f"/incidents/{example['incident']}/", "admin": None, "datasette": None},
         {"name": "person_detail", "url": f"/people/{example['person']}/", "admin": None, "datasette": None},
         {"name": "provision_detail", "url": f"/charges/{example['provision']}/", "admin": None, "datasette": None},
