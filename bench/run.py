@@ -248,8 +248,8 @@ def plan_warnings(node: dict) -> list[str]:
 
 
 def place_word(region: Place) -> str:
-    """The first word of one of the region's other names (Russian where it has one): a `q` that
-    finds the region's incidents through its name, not through their text."""
+    """The first word of one of the region's names in another language: a `q` that finds the
+    region's incidents through the place's name, not through their own text."""
     other = region.names.exclude(name=region.name).order_by("-language").first()
     return (other.name if other else region.name).split()[0]
 
