@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse, QueryDict
@@ -168,6 +170,13 @@ def page_not_found(request, exception):
     if request.path.startswith(reverse("api:api-root")):
         return JsonResponse({"detail": reason or _("There is nothing at this address of the API.")}, status=404)
     return render(request, "404.html", {"reason": reason}, status=404)
+
+
+def last_verified(incidents) -> "datetime.datetime | None":
+    """When a verifier last checked one of the incidents a page lists: what the citation of a
+    person's or an organisation's page is dated by. Read off the rows shown, newest first, rather
+    than counted over all of a busy person's incidents."""
+    return max((incident.last_verified_at for incident in incidents if incident.last_verified_at), default=None)
 
 
 class PermanentAddressView(View):

@@ -10,7 +10,7 @@ import secrets
 
 from django.apps import apps
 from django.db import connections, models
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
 from django.db.models.lookups import IsNull
 
 from core.counting import size_of
@@ -61,11 +61,6 @@ class IncidentQuerySet(models.QuerySet):
     def shown_in_lists(self):
         """The public incidents, with what every list shows of them."""
         return self.public().select_related("incident_type", "place")
-
-    def last_verified(self):
-        """When a verifier last checked one of these incidents: what a citation of a person's or an
-        organisation's page dates itself by."""
-        return self.order_by().aggregate(last=Max("last_verified_at"))["last"]
 
     def with_public_actors_and_charges(self):
         """The public ones of these incidents, with their public involvements and charges, fetched

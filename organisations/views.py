@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.views.generic import DetailView
 
-from core.views import FilteredListView, PagedListMixin, UncountedListMixin
+from core.views import FilteredListView, PagedListMixin, UncountedListMixin, last_verified
 from incidents.models import Incident
 from incidents.querysets import shown_people
 
@@ -38,14 +38,13 @@ class OrganisationDetailView(PagedListMixin, DetailView):
         parent = (
             Organisation.objects.public().filter(pk=organisation.parent_id).first() if organisation.parent_id else None
         )
-        incidents = Incident.objects.shown_in_lists().involving(organisation=organisation)
-        pages = self.paged(incidents)
+        pages = self.paged(Incident.objects.shown_in_lists().involving(organisation=organisation))
         return super().get_context_data(
             parent=parent,
             members=public_members(organisation),
             incidents=pages["items"],
             pager=pages["pager"],
-            last_verified=incidents.last_verified(),
+            last_verified=last_verified(pages["items"]),
             **kwargs,
         )
 

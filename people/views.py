@@ -3,7 +3,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
-from core.views import FilteredListView, PagedListMixin, PermanentAddressView, UncountedListMixin
+from core.views import FilteredListView, PagedListMixin, PermanentAddressView, UncountedListMixin, last_verified
 from incidents.models import Charge, Incident
 from incidents.querysets import people_in_public_cases, shown_people
 from organisations.models import Membership, Organisation
@@ -54,7 +54,6 @@ class PersonDetailView(PagedListMixin, DetailView):
             .involving(person=person)
             .prefetch_related(Prefetch("charges", queryset=charges, to_attr="charges_of_person"))
         )
-        self.incidents = incidents
         self.pages = self.paged(incidents)
         if not self.pages["items"] and not people_in_public_cases().filter(pk=person.pk).exists():
             raise Http404(_("No public person has this address."))
@@ -67,7 +66,7 @@ class PersonDetailView(PagedListMixin, DetailView):
             related_to=related_to,
             incidents=self.pages["items"],
             pager=self.pages["pager"],
-            last_verified=self.incidents.last_verified(),
+            last_verified=last_verified(self.pages["items"]),
             **kwargs,
         )
 

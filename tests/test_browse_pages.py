@@ -277,10 +277,8 @@ def test_a_person_page_names_only_relatives_the_public_may_read_about(client, de
 @pytest.mark.parametrize(
     ("page", "queries"),
     [
-        # person, variants, memberships, relationships, how busy, page, charges beside it, last verified
-        ("person", 8),
-        # organisation, aliases, branches, members, page (no parent to look up), last verified
-        ("organisation", 6),
+        ("person", 7),  # person, variants, memberships, relationships, how busy, page, charges beside it
+        ("organisation", 5),  # organisation, aliases, branches, members, page (no parent to look up)
         ("provision", 3),  # provision, equivalents, page (without equivalents, no query for their cases)
     ],
 )
