@@ -3,7 +3,18 @@ import json
 from django.db.models import BooleanField, Lookup
 
 
-class AnyOf(Lookup):
+class ConditionLookup(Lookup):
+    """A lookup used as a condition of its own (`filter(AnyOf(...))`): it is true or false, and
+    its right-hand side is passed as it is (a list, or a subquery)."""
+
+    prepare_rhs = False
+
+    @property
+    def output_field(self):
+        return BooleanField()
+
+
+class AnyOf(ConditionLookup):
     """`column = ANY(array)`: a column equal to one of many values, passed as one parameter.
 
     Filtering with `__in` on the ids of a result set already read compiles one placeholder per
@@ -13,11 +24,6 @@ class AnyOf(Lookup):
     """
 
     lookup_name = "any_of"
-    prepare_rhs = False
-
-    @property
-    def output_field(self):
-        return BooleanField()
 
     def as_sql(self, compiler, connection):
         column, params = self.process_lhs(compiler, connection)
@@ -29,7 +35,7 @@ class AnyOf(Lookup):
         return f"{column} IN (SELECT value FROM json_each(%s))", (*params, json.dumps(list(self.rhs)))
 
 
-class AnyOfRows(Lookup):
+class AnyOfRows(ConditionLookup):
     """`column = ANY(ARRAY(subquery))`: a column equal to one of the rows of a subquery of one column.
 
     Inside an OR, PostgreSQL checks `column IN (subquery)` row by row (a subplan), so the OR cannot
@@ -39,11 +45,6 @@ class AnyOfRows(Lookup):
     """
 
     lookup_name = "any_of_rows"
-    prepare_rhs = False
-
-    @property
-    def output_field(self):
-        return BooleanField()
 
     def as_sql(self, compiler, connection):
         column, params = self.process_lhs(compiler, connection)
@@ -56,7 +57,7 @@ class AnyOfRows(Lookup):
         return f"{column} IN {rows}", (*params, *rows_params)
 
 
-class StartsWithAny(Lookup):
+class StartsWithAny(ConditionLookup):
     """The column starts with one of the values of a subquery whose one column is named `prefix`.
 
     On PostgreSQL the prefixes become an array of patterns, read once before the scan, which every
@@ -66,11 +67,6 @@ class StartsWithAny(Lookup):
     """
 
     lookup_name = "starts_with_any"
-    prepare_rhs = False
-
-    @property
-    def output_field(self):
-        return BooleanField()
 
     def as_sql(self, compiler, connection):
         column, params = self.process_lhs(compiler, connection)
