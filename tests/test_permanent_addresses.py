@@ -71,3 +71,7 @@ def test_every_record_page_offers_its_citation_with_the_permanent_address(client
     assert "last verified" in person
     organisation = client.get("/organisations/halyk-maidan/").content.decode()
     assert f"/organisations/{Organisation.objects.get(slug='halyk-maidan').public_id}/" in organisation
+    for shown in (page, person, organisation):
+        head, body = shown.split("<main", 1)
+        assert "Cite this record" not in head  # in the page itself, not in its <title>
+        assert '<h2 id="cite-heading">Cite this record</h2>' in body
