@@ -248,10 +248,11 @@ def plan_warnings(node: dict) -> list[str]:
 
 
 def place_word(region: Place) -> str:
-    """The first word of one of the region's names in another language: a `q` that finds the
-    region's incidents through the place's name, not through their own text."""
+    """The longest word of one of the region's names in another language ("Башкортостан" of
+    "Республика Башкортостан"): a `q` that finds the region's incidents through the place's name,
+    not through their own text, as a reader who types the region's name would."""
     other = region.names.exclude(name=region.name).order_by("-language").first()
-    return (other.name if other else region.name).split()[0]
+    return max((other.name if other else region.name).replace(",", " ").split(), key=len)
 
 
 def respelled(name: str) -> str:

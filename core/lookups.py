@@ -60,10 +60,12 @@ class AnyOfRows(ConditionLookup):
 class StartsWithAny(ConditionLookup):
     """The column starts with one of the values of a subquery whose one column is named `prefix`.
 
-    On PostgreSQL the prefixes become an array of patterns, read once before the scan, which every
-    row is compared with (`LIKE ANY`): the plan cannot turn into a join that reads the subquery's
-    tables again for each row, whatever the statistics say. SQLite runs it as a subquery per row,
-    which it flattens into lookups of the few prefixes.
+    On PostgreSQL the rows of the column's own table that start with a prefix are found by a
+    join, one range of the column's pattern index (`varchar_pattern_ops`, byte order whatever
+    the collation) per prefix, so that hundreds of prefixes cost hundreds of short index reads
+    rather than every row compared with every prefix. The range only finds the candidates; the
+    `LIKE` decides. SQLite runs it as a subquery per row, which it flattens into lookups of the
+    few prefixes.
     """
 
     lookup_name = "starts_with_any"
@@ -71,8 +73,16 @@ class StartsWithAny(ConditionLookup):
     def as_sql(self, compiler, connection):
         column, params = self.process_lhs(compiler, connection)
         rows, rows_params = self.process_rhs(compiler, connection)
+        quote = connection.ops.quote_name
+        table, own_column = quote(self.lhs.target.model._meta.db_table), quote(self.lhs.target.column)
+        candidate = f"candidates.{own_column}"
         pattern = r"replace(replace(replace(prefixes.prefix, '\', '\\'), '%%', '\%%'), '_', '\_') || '%%'"
-        return f"{column} LIKE ANY(ARRAY(SELECT {pattern} FROM {rows} AS prefixes))", (*params, *rows_params)
+        join = (
+            f"{candidate} ~>=~ prefixes.prefix AND {candidate} ~<~ (prefixes.prefix || chr(1114111))"
+            f" AND {candidate} LIKE ({pattern})"
+        )
+        inside = f"SELECT {candidate} FROM {table} AS candidates JOIN {rows} AS prefixes ON {join}"
+        return f"{column} IN ({inside})", (*params, *rows_params)
 
     def as_sqlite(self, compiler, connection):
         column, params = self.process_lhs(compiler, connection)

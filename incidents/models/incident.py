@@ -228,6 +228,14 @@ class Incident(SluggedRecord):
                 name="incident_public_sample_facets",
                 condition=PUBLIC,
             ),
+            # The sample's incidents of given places (a `q` naming a place) or of a region are
+            # one range of this index per place, not a walk over the sample's dates.
+            models.Index(
+                fields=["sample_bucket", "place_path"],
+                opclasses=["", "varchar_pattern_ops"],
+                name="incident_public_sample_place",
+                condition=PUBLIC,
+            ),
             # A type within a region is one range of this index, so counting such a search up to
             # the exact limit reads only its own rows.
             # With the id, the facet rows read to count it come from the index alone.
