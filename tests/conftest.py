@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from .demo_database import DemoDatabase
@@ -44,6 +45,13 @@ def pytest_runtest_setup(item):
 def pytest_runtest_teardown(item, nextitem):
     yield
     DEMO_DATABASE.note_emptied_by(item)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: what a page kept (the search pickers) was made from
+    another test's records."""
+    cache.clear()
 
 
 @pytest.fixture

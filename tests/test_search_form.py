@@ -4,6 +4,7 @@ filter, and each filter value in force shown as a chip that removes it alone."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test.html import parse_html
 
 from incidents.models import Charge
@@ -53,6 +54,23 @@ def test_the_pickers_keep_the_chosen_values_even_those_they_do_not_list(client, 
         ],
         "Other places": [("mazowieckie", "Mazowieckie", True)],
     }
+
+
+def test_the_kept_pickers_are_in_each_reader_s_language_and_select_only_this_search_s_values(client, demo):
+    client.get(PAGE, {"region": "astana"})
+    russian = picker(client.get(PAGE, headers={"accept-language": "ru"}).content.decode(), "region")
+    assert list(russian) == ["Казахстан"]
+    assert [selected for _value, _label, selected in russian["Казахстан"]] == [False, False, False]
+    english = picker(client.get(PAGE, {"region": "kazakhstan"}).content.decode(), "region")
+    assert english["Kazakhstan"][0] == ("kazakhstan", "Kazakhstan (whole country)", True)
+
+
+def test_a_new_provision_reaches_the_charge_picker_when_the_kept_lists_expire(client, demo):
+    client.get(PAGE)
+    make_provision("17", code="Penal Code", edition="1997")
+    assert "kazakhstan-penal-code-1997-article-17" not in client.get(PAGE).content.decode()
+    cache.clear()
+    assert "kazakhstan-penal-code-1997-article-17" in client.get(PAGE).content.decode()
 
 
 def test_the_charge_picker_groups_articles_by_jurisdiction_and_code(client, demo):
