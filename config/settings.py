@@ -268,7 +268,16 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Verified human-rights incidents, read-only. Filters match the public search page.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "core.dates.DatePrecision"},
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "core.dates.DatePrecision",
+        # Several models have a `kind`: each its own name in the schema.
+        "NameVariantKindEnum": "people.models.NameVariant.Kind",
+        "OrganisationKindEnum": "organisations.models.Organisation.Kind",
+        "OrganisationAliasKindEnum": "organisations.models.OrganisationAlias.Kind",
+        "PlaceKindEnum": "places.models.Place.Kind",
+        "PlaceNameKindEnum": "places.models.PlaceName.Kind",
+        "SourceKindEnum": "sources.models.Source.Kind",
+    },
     # The documentation page's scripts and styles come from this site, not from a CDN: visitors
     # are not tracked by a third party, and the Content-Security-Policy allows them.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,18 +1,29 @@
 """The read-only JSON API: the same public incidents and the same IncidentFilter as the pages."""
 
+from functools import cached_property
+
 from csp.decorators import csp_update
+from django.db.models import F
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers, viewsets
 
 from core.api import ListFilterBackend
+from core.lookups import AnyOf
 from organisations.api import OrganisationViewSet
 from people.api import PersonViewSet
+from places.models import Place
 
 from .filters import IncidentFilter
 from .models import Incident, LegalProvision
 from .querysets import public_case_counts
-from .serializers import IncidentSerializer, ProvisionSerializer
+from .results import SearchResults
+from .serializers import (
+    IncidentDetailSerializer,
+    IncidentSerializer,
+    PlaceWithIncidentsSerializer,
+    ProvisionSerializer,
+)
 
 
 class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
@@ -25,6 +36,14 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return Incident.objects.shown_in_lists().with_public_actors_and_charges()
+
+    def get_serializer_class(self):
+        return IncidentDetailSerializer if self.action == "retrieve" else IncidentSerializer
+
+    def get_object(self):
+        incident = super().get_object()
+        incident.cite_public_rows()
+        return incident
 
 
 class ProvisionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -40,11 +59,46 @@ class ProvisionViewSet(viewsets.ReadOnlyModelViewSet):
         return {**super().get_serializer_context(), "case_counts": public_case_counts()}
 
 
+class PlaceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Countries, regions and smaller places with public incidents, each after the place it lies
+    in, with all their names and the public incidents inside each; `/api/incidents/?region=<slug>`
+    lists them."""
+
+    serializer_class = PlaceWithIncidentsSerializer
+    lookup_field = "slug"
+
+    @cached_property
+    def results(self) -> SearchResults:
+        return SearchResults.of(Incident.objects.public())
+
+    @cached_property
+    def place_counts(self):
+        return self.results.place_counts()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema reads the model only
+            return Place.objects.none()
+        return (
+            Place.objects.filter(AnyOf(F("pk"), list(self.place_counts)))
+            .select_related("parent")
+            .prefetch_related("names")
+            .order_by("path")
+        )
+
+    def get_serializer_context(self):
+        return {
+            **super().get_serializer_context(),
+            "place_counts": self.place_counts,
+            "place_counts_are_exact": self.results.size.exact,
+        }
+
+
 router = routers.DefaultRouter()
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("people", PersonViewSet, basename="person")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("charges", ProvisionViewSet, basename="provision")
+router.register("places", PlaceViewSet, basename="place")
 
 app_name = "api"
 

@@ -288,3 +288,13 @@ def facets_for(
         "charge": [] if cleaned.get("charge") else charge_buckets(counted),
         "year": year_buckets(counted, cleaned.get("date_from"), cleaned.get("date_to")),
     }
+
+
+def place_counts(counted: Counted) -> Counter[int]:
+    """Every place with results inside it, by id, and how many: an incident counts in its own
+    place and in each place around it."""
+    counts: Counter[int] = Counter()
+    for path, count in counted.tallies.by_path.items():
+        for pk in path_ids(path):
+            counts[pk] += count * counted.scale
+    return counts

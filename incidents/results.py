@@ -20,6 +20,7 @@ from .facets import (
     FirstRowsOf,
     SampleOf,
     facets_for,
+    place_counts,
     region_buckets,
     region_tree,
     type_buckets,
@@ -67,6 +68,10 @@ class SearchResults:
     def region_tree(self) -> list[CountryBuckets]:
         """The countries of the results and their regions, with counts: the regions page, the region picker."""
         return region_tree(self.counted)
+
+    def place_counts(self):
+        """The results inside each place, by place id; estimated when `size` is."""
+        return place_counts(self.counted)
 
     def types(self, incident_types=None):
         return type_buckets(self.counted, incident_types)

@@ -1,4 +1,8 @@
+from django.urls import reverse
 from rest_framework import serializers
+
+from places.serializers import PlaceReferenceSerializer, PlaceSerializer
+from sources.serializers import CitationSerializer
 
 from .models import Charge, Incident, IncidentType, Involvement, LegalProvision
 
@@ -112,3 +116,60 @@ class IncidentSerializer(serializers.HyperlinkedModelSerializer):
 
     def get_page(self, incident: Incident) -> str:
         return self.context["request"].build_absolute_uri(incident.get_absolute_url())
+
+
+class CitedInvolvementSerializer(InvolvementSerializer):
+    citations = CitationSerializer(many=True, source="public_citations", help_text="Its public sources.")
+
+    class Meta(InvolvementSerializer.Meta):
+        fields = [*InvolvementSerializer.Meta.fields, "citations"]
+
+
+class CitedChargeSerializer(ChargeSerializer):
+    citations = CitationSerializer(many=True, source="public_citations", help_text="Its public sources.")
+
+    class Meta(ChargeSerializer.Meta):
+        fields = [*ChargeSerializer.Meta.fields, "citations"]
+
+
+class IncidentDetailSerializer(IncidentSerializer):
+    """One incident as its page gives it: each claim with its public sources and their confidence,
+    and its place with every place around it."""
+
+    place_path = PlaceReferenceSerializer(
+        many=True, source="place_trail", help_text="From the country down to the incident's place."
+    )
+    citations = CitationSerializer(many=True, source="public_citations", help_text="The incident's public sources.")
+    involvements = CitedInvolvementSerializer(many=True, source="public_involvements")
+    charges = CitedChargeSerializer(many=True, source="public_charges")
+
+    class Meta(IncidentSerializer.Meta):
+        fields = [*IncidentSerializer.Meta.fields, "place_path", "citations"]
+
+
+class PlaceWithIncidentsSerializer(PlaceSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:place-detail", lookup_field="slug")
+    page = serializers.SerializerMethodField(help_text="The place's public page: every incident inside it.")
+    incidents = serializers.SerializerMethodField(help_text="The same incidents in the API.")
+    incident_count = serializers.SerializerMethodField(
+        help_text="Public incidents in the place and the places inside it; an estimate when "
+        "incident_count_is_exact is false."
+    )
+    incident_count_is_exact = serializers.SerializerMethodField(
+        help_text="False beyond 10,000 public incidents in all: the counts are then estimated from a sample."
+    )
+
+    class Meta(PlaceSerializer.Meta):
+        fields = ["url", "page", *PlaceSerializer.Meta.fields, "incidents", "incident_count", "incident_count_is_exact"]
+
+    def get_page(self, place) -> str:
+        return self.context["request"].build_absolute_uri(place.get_absolute_url())
+
+    def get_incidents(self, place) -> str:
+        return self.context["request"].build_absolute_uri(f"{reverse('api:incident-list')}?region={place.slug}")
+
+    def get_incident_count(self, place) -> int:
+        return self.context["place_counts"][place.pk]
+
+    def get_incident_count_is_exact(self, place) -> bool:
+        return self.context["place_counts_are_exact"]

@@ -23,7 +23,7 @@ from core.views import (
 )
 from evidence_files.models import EvidenceFile
 from places.models import Place
-from sources.models import Citation, attach_public_citations
+from sources.models import Citation
 
 from .export import csv_rows
 from .filters import IncidentFilter
@@ -187,8 +187,7 @@ class IncidentDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         incident = self.object
-        rows = [*incident.public_involvements, *incident.public_charges]
-        attach_public_citations([incident, *rows])
+        rows = incident.cite_public_rows()
         sources = number_sources(
             [*incident.public_citations, *(citation for row in rows for citation in row.public_citations)]
         )
@@ -199,7 +198,7 @@ class IncidentDetailView(DetailView):
             timeline=timeline_of(incident),
             sources=sources,
             claims=claims,
-            place_trail=place_trail(incident),
+            place_trail=incident.place_trail(),
             translation=incident.translation_for_reader(),
             evidence_images=EvidenceFile.objects.public_images().filter(evidence__incident=incident),
             **kwargs,
@@ -216,10 +215,6 @@ def number_sources(citations: list[Citation]):
             sources.append(citation.source)
         citation.number = numbers[citation.source_id]
     return sources
-
-
-def place_trail(incident: Incident) -> list[Place]:
-    return incident.place.ancestors() if incident.place else []
 
 
 def timeline_of(incident: Incident) -> list[dict]:

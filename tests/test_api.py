@@ -4,6 +4,8 @@ import pytest
 from django.db import connection
 
 from incidents.models import Charge, Incident
+from places.models import Place
+from sources.models import Citation, Source
 
 from .factories import involve, make_incident, make_organisation, make_person, make_provision
 from .search_helpers import api_slugs, page_slugs
@@ -16,7 +18,7 @@ ARREST = "amirova-arrest-aktau-airport-2012"
 def test_api_root_lists_the_incidents_endpoint(client, demo):
     response = client.get("/api/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
-    assert set(response.json()) == {"incidents", "people", "organisations", "charges"}
+    assert set(response.json()) == {"incidents", "people", "organisations", "charges", "places"}
     assert response.json()["incidents"].endswith("/api/incidents/")
 
 
@@ -148,3 +150,79 @@ def test_other_list_endpoints_query_count_does_not_grow(client, demo, django_ass
         )
     with django_assert_num_queries(queries):
         assert len(client.get(url).json()["results"]) == 25
+
+
+def test_places_endpoint_gives_the_hierarchy_names_and_counts_that_its_links_give(client, demo):
+    body = client.get("/api/places/").json()
+    places = {place["slug"]: place for place in body["results"]}
+    assert body["count"] == len(places) and "kazakhstan" in places
+    # each place comes after the place it lies in
+    order = [place["slug"] for place in body["results"]]
+    for place in body["results"]:
+        if place["parent"]:
+            assert order.index(place["parent"]["slug"]) < order.index(place["slug"])
+    region = places["mangghystau-oblysy"]
+    assert region["parent"] == {"slug": "kazakhstan", "name": "Kazakhstan", "kind": "country", "iso_code": "KZ"}
+    assert region["iso_name"] == "Mangghystaū oblysy" and region["name_by_language"]["ru"]
+    assert {"Mangistau", "Маңғыстау облысы"} <= {name["name"] for name in region["names"]}
+    assert region["incident_count"] == 7 and region["incident_count_is_exact"]
+    for place in body["results"]:
+        listed = client.get(place["incidents"]).json()
+        assert listed["count"] == place["incident_count"], place["slug"]
+    assert (
+        client.get("/api/places/mangghystau-oblysy/", headers={"accept-language": "ru"}).json()["name"]
+        == (region["name_by_language"]["ru"])
+    )
+
+
+def test_places_endpoint_leaves_out_places_without_public_incidents(client, demo):
+    region = Place.objects.get(slug="mangghystau-oblysy")
+    hidden = Place.objects.create(name="Draftville", kind="city", parent=region)
+    make_incident(place=hidden, status="draft")
+    make_incident(place=hidden, confidential=True)
+    assert "draftville" not in {place["slug"] for place in client.get("/api/places/").json()["results"]}
+    assert client.get("/api/places/draftville/").status_code == 404
+    assert client.get("/api/places/mangghystau-oblysy/").json()["incident_count"] == 7
+
+
+def test_places_endpoint_query_count_does_not_grow(client, demo, django_assert_num_queries):
+    # public incidents' sample estimate and rows (the counts), count, page with parents, other names
+    with django_assert_num_queries(5):
+        client.get("/api/places/")
+    region = Place.objects.get(slug="mangghystau-oblysy")
+    for number in range(30):
+        make_incident(place=Place.objects.create(name=f"Town {number}", kind="city", parent=region))
+    with django_assert_num_queries(5):
+        assert len(client.get("/api/places/").json()["results"]) == 25
+
+
+def test_incident_detail_cites_its_sources_with_confidence_and_gives_the_whole_place_path(client, demo):
+    incident = client.get(f"/api/incidents/{ARREST}/").json()
+    assert [place["slug"] for place in incident["place_path"]] == [
+        "kazakhstan",
+        "mangghystau-oblysy",
+        "aktau",
+        "aktau-airport",
+    ]
+    assert incident["citations"] and {citation["confidence"] for citation in incident["citations"]} <= {
+        "low",
+        "medium",
+        "high",
+    }
+    source = incident["citations"][0]["source"]
+    assert source["title"] and not {"file", "notes", "contact_name", "contact_details"} & set(source)
+    assert all("citations" in row for row in [*incident["involvements"], *incident["charges"]])
+
+
+def test_incident_detail_never_cites_a_confidential_source(client, demo):
+    secret = Source.objects.create(title="Secret informant report", confidential=True)
+    incident = Incident.objects.get(slug=ARREST)
+    Citation.objects.create(cited_record=incident, source=secret, confidence="high")
+    Citation.objects.create(cited_record=incident.charges.first(), source=secret, confidence="high", claim="status")
+    assert "Secret informant" not in client.get(f"/api/incidents/{ARREST}/").content.decode()
+
+
+def test_incident_detail_query_count_is_fixed(client, demo, django_assert_num_queries):
+    # incident, involvements, charges, the citations of all of them, the place's ancestors
+    with django_assert_num_queries(5):
+        client.get(f"/api/incidents/{ARREST}/")

@@ -132,6 +132,7 @@ def test_a_person_without_consent_is_not_findable_by_name_and_shown_under_a_pseu
         "actor_kind": "person",
         "actor_slug": None,
         "description": "",
+        "citations": [],
     }
 
 

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from core.dates import DatePrecision, format_date, format_time, period_of, truncate_to_precision
 from core.models import SluggedRecord
 from core.translation import in_reader_language, reader_language
+from sources.models import attach_public_citations
 
 from ..querysets import PUBLIC, IncidentQuerySet, draw_sample_bucket
 from ..search import search_text_of
@@ -278,6 +279,18 @@ class Incident(SluggedRecord):
     def get_permanent_url(self):
         """The address that never changes, for citations: it answers with a redirect to the page."""
         return reverse("incidents:permanent", kwargs={"public_id": self.public_id})
+
+    def cite_public_rows(self) -> list[models.Model]:
+        """Give the incident and its public involvements and charges (prefetched by
+        `with_public_actors_and_charges()`) their citations from public sources, as
+        `public_citations`, in one query; the rows, incident excluded."""
+        rows = [*self.public_involvements, *self.public_charges]
+        attach_public_citations([self, *rows])
+        return rows
+
+    def place_trail(self) -> list:
+        """The incident's place and every place around it, from the country down, in one query."""
+        return self.place.ancestors() if self.place_id else []
 
     def save(self, *args, expected_version: int | None = None, **kwargs):
         """Save, and count the version; with `expected_version`, refuse to overwrite a newer save.
