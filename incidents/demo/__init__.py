@@ -21,7 +21,7 @@ from django.utils import timezone
 from organisations.models import Membership, Organisation, OrganisationAlias
 from people.models import NameVariant, Person, Relationship
 from places.iso import ensure_iso_places
-from places.models import Place
+from places.models import Place, PlaceName
 from sources.models import Citation, Source
 
 from ..models import Charge, Evidence, Incident, IncidentLink, IncidentType, Involvement, LegalProvision
@@ -105,7 +105,9 @@ def load_demo() -> None:
     """Save every record of the data files, each kind after the kinds it refers to."""
     ensure_reference_data()
     for data in read("places"):
-        save(Place, data, "slug")
+        place = save(Place, data, "slug")
+        for name in data.get("names", []):
+            save(PlaceName, name, "name", "language", place=place)
     for data in read("sources"):
         save(Source, data, "title", "publisher")
 
