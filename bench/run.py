@@ -397,6 +397,13 @@ def pages(example: dict) -> list[dict]:
             "datasette": None,
         },
         {"name": "api_filtered", "url": f"/api/incidents/?type={example['type']}", "admin": None, "datasette": None},
+        {"name": "api_places", "url": "/api/places/", "admin": None, "datasette": None},
+        {
+            "name": "api_incident_detail",
+            "url": f"/api/incidents/{example['incident']}/",
+            "admin": None,
+            "datasette": None,
+        },
     ]
 
 
