@@ -139,6 +139,8 @@ PROVISION_LABEL_FIELDS = (
     "slug",
     "jurisdiction",
     "code",
+    "code_ru",
+    "code_kk",
     "edition",
     "article",
     "part",

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from core.counting import estimated, grouped
 from core.dates import DatePrecision, format_date, truncate_to_precision
 from core.models import PublicRecord, SluggedRecord
-from core.translation import reader_language
+from core.translation import in_reader_language, reader_language
 
 from ..querysets import ChargeQuerySet, LegalProvisionQuerySet
 from .incident import Incident
@@ -34,6 +34,8 @@ class LegalProvision(SluggedRecord):
         limit_choices_to={"kind": "country"},
     )
     code = models.CharField(_("code or law"), max_length=200, help_text=_("For example: Penal Code."))
+    code_ru = models.CharField(_("code or law in Russian"), max_length=200, blank=True)
+    code_kk = models.CharField(_("code or law in Kazakh"), max_length=200, blank=True)
     edition = models.CharField(_("edition"), max_length=50, blank=True, help_text=_("For example: 1997."))
     article = models.CharField(_("article"), max_length=20)
     part = models.CharField(_("part or paragraph"), max_length=20, blank=True)
@@ -86,8 +88,11 @@ class LegalProvision(SluggedRecord):
 
     @property
     def code_reference(self) -> str:
-        """The jurisdiction and the code, with its edition: "Kazakhstan, Penal Code (1997)"."""
-        code = f"{self.code} ({self.edition})" if self.edition else self.code
+        """The jurisdiction and the code, with its edition, in the reader's language:
+        "Kazakhstan, Penal Code (1997)"."""
+        code = in_reader_language(self, "code")
+        if self.edition:
+            code = f"{code} ({self.edition})"
         return f"{self.jurisdiction.label}, {code}"
 
     @property
