@@ -5,6 +5,11 @@ pretends to be, then a structural check confirms it is that and nothing else. A 
 to its last chunk and stop there; a Word document must be a ZIP whose manifest declares a Word
 text; plain text must be UTF-8 without markup a browser would run. Everything here reads the file
 in pieces or reads headers only, so a large or hostile file costs little memory.
+
+Images are decoded by libvips, which reads a file in strips and shrinks while it decodes, so that
+an image at the pixel limit costs memory in proportion to its public copy, not to its full size
+(Pillow holds a whole decoded image, four bytes a pixel). Pillow reads headers and writes the
+public copies from the shrunk pixels.
 """
 
 import codecs
@@ -18,6 +23,7 @@ import zlib
 from dataclasses import dataclass
 
 import filetype
+import pyvips
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -25,7 +31,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageOps
+from PIL import Image
 
 from core.counting import grouped
 
@@ -39,6 +45,7 @@ class Kind:
     mime: str
     label: str | Promise  # translated when shown
     pillow_format: str = ""
+    vips_loader: str = ""  # the libvips loader class that decodes it; apps.py enables these alone
 
     @property
     def is_image(self) -> bool:
@@ -49,11 +56,11 @@ ACCEPTED_KINDS = {
     kind.mime: kind
     for kind in [
         Kind("application/pdf", gettext_lazy("PDF document")),
-        Kind("image/jpeg", gettext_lazy("JPEG image"), "JPEG"),
-        Kind("image/png", gettext_lazy("PNG image"), "PNG"),
-        Kind("image/webp", gettext_lazy("WebP image"), "WEBP"),
-        Kind("image/tiff", gettext_lazy("TIFF image"), "TIFF"),
-        Kind("image/heic", gettext_lazy("HEIC image"), "HEIF"),
+        Kind("image/jpeg", gettext_lazy("JPEG image"), "JPEG", "VipsForeignLoadJpeg"),
+        Kind("image/png", gettext_lazy("PNG image"), "PNG", "VipsForeignLoadPng"),
+        Kind("image/webp", gettext_lazy("WebP image"), "WEBP", "VipsForeignLoadWebp"),
+        Kind("image/tiff", gettext_lazy("TIFF image"), "TIFF", "VipsForeignLoadTiff"),
+        Kind("image/heic", gettext_lazy("HEIC image"), "HEIF", "VipsForeignLoadHeif"),
         Kind("video/mp4", gettext_lazy("MP4 video")),
         Kind("audio/mpeg", gettext_lazy("MP3 audio")),
         Kind("audio/ogg", gettext_lazy("Ogg audio")),
@@ -256,7 +263,9 @@ def _check_pdf(file: File, name: str, kind: Kind) -> None:
 
 
 def _check_image(file: File, name: str, kind: Kind) -> None:
-    """Header first: the pixel count is checked before a single pixel is decoded."""
+    """Header first: the pixel count is checked before a single pixel is decoded. Then every pixel
+    is decoded, shrunk as it streams, so that a damaged image is refused here rather than when its
+    public copy is made, after the form has been accepted."""
     limit = settings.EVIDENCE_MAX_IMAGE_PIXELS
     file.seek(0)
     try:
@@ -264,28 +273,30 @@ def _check_image(file: File, name: str, kind: Kind) -> None:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(file, formats=[kind.pillow_format]) as image:
                 width, height = image.size
-                if width * height > limit:
-                    too_many = _("the image has more pixels than the limit of %(limit)s (%(width)s × %(height)s).") % {
-                        "limit": grouped(limit),
-                        "width": grouped(width),
-                        "height": grouped(height),
-                    }
-                    raise refusal(name, too_many, "too_many_pixels")
-                image.load()
-    except ValidationError:
-        raise
     except Image.DecompressionBombError:
         too_many = _("the image has more pixels than the limit of %(limit)s.") % {"limit": grouped(limit)}
         raise refusal(name, too_many, "too_many_pixels") from None
     except Exception as error:  # a decoder fed hostile bytes may fail in many ways; each is a refusal
-        raise _malformed(
-            name,
-            kind,
-            _("it starts like a %(kind)s but is not a sound one: it does not decode (%(error)s)."),
-            error=error.__class__.__name__,
-        ) from None
+        raise _does_not_decode(name, kind, error.__class__.__name__) from None
+    if width * height > limit:
+        too_many = _("the image has more pixels than the limit of %(limit)s (%(width)s × %(height)s).") % {
+            "limit": grouped(limit),
+            "width": grouped(width),
+            "height": grouped(height),
+        }
+        raise refusal(name, too_many, "too_many_pixels")
     if kind.mime == "image/png":
         _check_png_chunks(file, name, kind)
+    try:
+        shrunk_pixels(file, settings.EVIDENCE_THUMBNAIL_SIDE)
+    except pyvips.Error as error:  # its text may be another upload's: libvips keeps one error log
+        raise _does_not_decode(name, kind, error.__class__.__name__) from None
+
+
+def _does_not_decode(name: str, kind: Kind, error: str) -> ValidationError:
+    return _malformed(
+        name, kind, _("it starts like a %(kind)s but is not a sound one: it does not decode (%(error)s)."), error=error
+    )
 
 
 def _check_png_chunks(file: File, name: str, kind: Kind) -> None:
@@ -454,27 +465,34 @@ class PublicImage:
     extension: str
 
 
-def public_copies(file: File, kind: Kind) -> PublicImage:
-    """A copy rebuilt from pixels alone, so no metadata (EXIF, GPS, XMP, IPTC, maker notes, embedded
-    thumbnails, ICC profiles, text chunks) can survive; the camera's orientation is applied first."""
+def shrunk_pixels(file: File, side: int) -> Image.Image:
+    """The image in `file`, upright (the camera's orientation applied), in sRGB, at most `side`
+    pixels a side, as bare pixels with no metadata at all.
+
+    libvips decodes in strips and shrinks as it goes (JPEG, WebP and HEIC at a reduced scale
+    already), so memory follows `side`, not the image. Any decoding error, a truncated file
+    included, raises pyvips.Error.
+    """
     file.seek(0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        with Image.open(file, formats=[kind.pillow_format]) as opened:
-            try:
-                upright = ImageOps.exif_transpose(opened)
-            except Exception:  # unreadable EXIF: the pixels are still good, in the camera's orientation
-                opened.load()
-                upright = opened.copy()
-    has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
-    mode = "RGBA" if has_alpha else "RGB"
-    converted = upright if upright.mode == mode else upright.convert(mode)
-    pixels_only = Image.frombytes(mode, converted.size, converted.tobytes())
-    pixels_only.thumbnail((settings.EVIDENCE_PUBLIC_IMAGE_SIDE,) * 2)
-    thumbnail = pixels_only.copy()
+    # libvips reads through these callbacks until the pixels are written out below: `source` must
+    # stay referenced until then.
+    source = pyvips.SourceCustom()
+    source.on_read(file.read)
+    source.on_seek(file.seek)
+    image = pyvips.Image.thumbnail_source(source, side, height=side, size="down", option_string="fail_on=error")
+    image = image.colourspace("srgb")
+    mode = "RGBA" if image.hasalpha() else "RGB"
+    return Image.frombytes(mode, (image.width, image.height), image.write_to_memory())
+
+
+def public_copies(file: File) -> PublicImage:
+    """Copies rebuilt from pixels alone, so no metadata (EXIF, GPS, XMP, IPTC, maker notes, embedded
+    thumbnails, ICC profiles, text chunks) can survive; the camera's orientation is applied first."""
+    image = shrunk_pixels(file, settings.EVIDENCE_PUBLIC_IMAGE_SIDE)
+    thumbnail = image.copy()
     thumbnail.thumbnail((settings.EVIDENCE_THUMBNAIL_SIDE,) * 2)
-    image_format, extension = ("PNG", "png") if has_alpha else ("JPEG", "jpg")
-    return PublicImage(_encode(pixels_only, image_format), _encode(thumbnail, image_format), extension)
+    image_format, extension = ("PNG", "png") if image.mode == "RGBA" else ("JPEG", "jpg")
+    return PublicImage(_encode(image, image_format), _encode(thumbnail, image_format), extension)
 
 
 def _encode(image: Image.Image, image_format: str) -> bytes:

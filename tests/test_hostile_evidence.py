@@ -1,0 +1,86 @@
+"""Hostile evidence files and who may open originals: the findings of the security review.
+
+An image at the pixel limit is processed in little memory; an upload leaves no temporary file
+behind, even when its worker is killed; originals need a second factor when OTP_REQUIRED is on,
+for every role that may open them; PDFs that run scripts, launch programs or carry other files,
+and ZIP-based documents made to unpack to enormous sizes, are refused with a clear message.
+"""
+
+import json
+import os
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from .test_evidence import png_chunk
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(django_settings.BASE_DIR)
+
+
+def run_django(script: str, *args: str, env: dict | None = None, **options) -> subprocess.Popen:
+    """`script` in a fresh Python process with the test settings, so that its memory is its own."""
+    return subprocess.Popen(
+        [sys.executable, "-c", "import django\ndjango.setup()\n" + script, *args],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **options,
+    )
+
+
+# Finding 2: an image at the pixel limit.
+
+
+def write_blank_png(path: Path, width: int, height: int) -> None:
+    """An RGB PNG written row by row: a few hundred kilobytes on disk, 100 megapixels decoded."""
+    compressor = zlib.compressobj(9)
+    row = bytes(1 + 3 * width)  # filter byte, then black pixels
+    with path.open("wb") as png:
+        png.write(b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)))
+        for _ in range(height):
+            if data := compressor.compress(row):
+                png.write(png_chunk(b"IDAT", data))
+        png.write(png_chunk(b"IDAT", compressor.flush()) + png_chunk(b"IEND", b""))
+
+
+PROCESS_AN_IMAGE = """
+import io, json, resource, sys, time
+from django.core.files import File
+from PIL import Image
+from evidence_files.files import inspect, public_copies
+started = time.monotonic()
+with open(sys.argv[1], "rb") as handle:
+    upload = File(handle, name="scan.png")
+    kind = inspect(upload, "scan.png")
+    copies = public_copies(upload)
+print(json.dumps({
+    "kind": kind.mime,
+    "seconds": time.monotonic() - started,
+    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "sizes": [Image.open(io.BytesIO(data)).size for data in (copies.image, copies.thumbnail)],
+}))
+"""
+
+
+def test_an_image_at_the_pixel_limit_is_checked_and_copied_in_little_memory(tmp_path):
+    side = 10_000
+    assert side * side == django_settings.EVIDENCE_MAX_IMAGE_PIXELS
+    path = tmp_path / "scan.png"
+    write_blank_png(path, side, side)
+    child = run_django(PROCESS_AN_IMAGE, str(path))
+    output, errors = child.communicate(timeout=120)
+    assert child.returncode == 0, errors
+    result = json.loads(output.splitlines()[-1])
+    assert result["kind"] == "image/png"
+    assert result["sizes"] == [[2048, 2048], [320, 320]]
+    # A fresh process, so ru_maxrss is this processing's peak (Django included): it was 1.5 GB.
+    assert result["peak_mb"] <= 400, result
