@@ -70,7 +70,6 @@ def _new_stored_file(upload: File, kind: Kind, sha256: str) -> StoredFile:
         copies = public_copies(upload)
         stored.public_image.name = _store(ContentFile(copies.image), f"public/{folder}.{copies.extension}")
         stored.thumbnail.name = _store(ContentFile(copies.thumbnail), f"thumbnails/{folder}.{copies.extension}")
-    # Last, because a temporary upload is moved rather than copied into local storage.
     stored.original.name = _store(upload, f"originals/{folder}")
     try:
         with transaction.atomic():

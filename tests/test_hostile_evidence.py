@@ -8,6 +8,7 @@ and ZIP-based documents made to unpack to enormous sizes, are refused with a cle
 
 import json
 import os
+import signal
 import struct
 import subprocess
 import sys
@@ -24,16 +25,15 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(django_settings.BASE_DIR)
 
 
-def run_django(script: str, *args: str, env: dict | None = None, **options) -> subprocess.Popen:
+def run_django(script: str, *args: str) -> subprocess.Popen:
     """`script` in a fresh Python process with the test settings, so that its memory is its own."""
     return subprocess.Popen(
         [sys.executable, "-c", "import django\ndjango.setup()\n" + script, *args],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", **(env or {})},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        **options,
     )
 
 
@@ -84,3 +84,32 @@ def test_an_image_at_the_pixel_limit_is_checked_and_copied_in_little_memory(tmp_
     assert result["sizes"] == [[2048, 2048], [320, 320]]
     # A fresh process, so ru_maxrss is this processing's peak (Django included): it was 1.5 GB.
     assert result["peak_mb"] <= 400, result
+
+
+RECEIVE_AN_UPLOAD = """
+import sys, time
+from django.conf import settings
+from evidence_files.uploads import HashingUploadHandler
+settings.FILE_UPLOAD_TEMP_DIR = sys.argv[1]
+handler = HashingUploadHandler()
+handler.new_file("add_files", "scan.png", "image/png", 5_000_000)
+handler.receive_data_chunk(b"x" * 1_000_000, 0)
+print("receiving", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_worker_killed_during_an_upload_leaves_no_temporary_file(tmp_path):
+    """As gunicorn kills a worker past its timeout: nothing runs after the kill to clean up, so the
+    temporary file must never have had a name in the folder."""
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    child = run_django(RECEIVE_AN_UPLOAD, str(uploads))
+    try:
+        assert child.stdout.readline() == "receiving\n", child.stderr.read()
+        assert list(uploads.iterdir()) == []
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.communicate()
+    assert child.returncode == -signal.SIGKILL
+    assert list(uploads.iterdir()) == []
