@@ -17,8 +17,18 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.urls import reverse
 
-from .test_evidence import png_chunk
+from evidence_files.files import ACCEPTED_KINDS
+from evidence_files.models import EvidenceAccess
+from evidence_files.services import store_evidence_file
+from incidents.models import Evidence
+
+from .factories import PASSWORD, make_incident, make_user
+from .test_evidence import pdf_bytes, png_chunk
+from .test_sign_in import enrol, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +45,22 @@ def run_django(script: str, *args: str) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+@pytest.fixture(autouse=True)
+def evidence_root(settings, tmp_path):
+    """Each test gets an empty evidence storage, so that "nothing stored" can be checked on disk."""
+    root = tmp_path / "evidence"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": root}},
+    }
+    return root
+
+
+@pytest.fixture
+def incident():
+    return make_incident(title="Search of the newsroom", status="draft")
 
 
 # Finding 2: an image at the pixel limit.
@@ -113,3 +139,73 @@ def test_a_worker_killed_during_an_upload_leaves_no_temporary_file(tmp_path):
         child.communicate()
     assert child.returncode == -signal.SIGKILL
     assert list(uploads.iterdir()) == []
+
+
+# Finding 3: originals and the second factor.
+
+
+@pytest.fixture
+def original_url(incident):
+    evidence = Evidence.objects.create(incident=incident, kind="document", description="Search warrant")
+    attachment, _ = store_evidence_file(
+        evidence=evidence,
+        upload=ContentFile(pdf_bytes(), name="warrant.pdf"),
+        kind=ACCEPTED_KINDS["application/pdf"],
+        uploaded_by=None,
+    )
+    return reverse("evidence_files:original", args=[attachment.public_id])
+
+
+def member_of_staff(role: str) -> User:
+    if role == "superuser":
+        return User.objects.create_superuser("chief", "chief@example.org", PASSWORD)
+    return make_user(role)
+
+
+ROLES_THAT_OPEN_ORIGINALS = ["Researcher", "Verifier", "superuser"]
+
+
+@pytest.mark.parametrize("role", ROLES_THAT_OPEN_ORIGINALS)
+def test_with_the_setting_on_an_original_needs_a_confirmed_second_factor(client, settings, original_url, role):
+    settings.OTP_REQUIRED = True
+    user = member_of_staff(role)
+    assert sign_in(client, user.username).status_code == 302  # the password alone
+
+    response = client.get(original_url)
+    assert response.status_code == 302 and response["Location"] == reverse("admin:two_factor")
+    assert not EvidenceAccess.objects.exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Originals of evidence files open only in a session confirmed with two-factor sign-in." in page
+
+    enrol(client, user)
+    response = client.get(original_url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == pdf_bytes()
+    assert EvidenceAccess.objects.get().user == user
+
+
+@pytest.mark.parametrize("role", ROLES_THAT_OPEN_ORIGINALS)
+def test_with_the_setting_off_an_original_opens_as_before(client, settings, original_url, role):
+    settings.OTP_REQUIRED = False
+    user = member_of_staff(role)
+    client.force_login(user)
+    assert client.get(original_url).status_code == 200
+    assert EvidenceAccess.objects.get().user == user
+
+
+@pytest.mark.parametrize("otp_required", [True, False])
+def test_administrators_never_open_originals_second_factor_or_not(client, settings, original_url, otp_required):
+    """Their role has no permission to: the original does not exist for them, and the second
+    factor does not change that."""
+    settings.OTP_REQUIRED = otp_required
+    administrator = make_user("Administrator")
+    sign_in(client, administrator.username)
+    assert client.get(original_url).status_code == 404
+    enrol(client, administrator)
+    assert client.get(original_url).status_code == 404
+    assert not EvidenceAccess.objects.exists()
+
+
+def test_the_public_gets_no_hint_that_an_original_exists(client, settings, original_url):
+    settings.OTP_REQUIRED = True
+    assert client.get(original_url).status_code == 404
