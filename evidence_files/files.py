@@ -117,6 +117,64 @@ UNSUPPORTED = {
     ),
 }
 
+# What makes an accepted kind of document unsafe to open, one whole sentence for each.
+HOSTILE = {
+    "pdf_javascript": gettext_lazy(
+        "it is a PDF document with JavaScript in it, which a PDF reader may run as soon as the file is opened; "
+        "it is not accepted. Print it to a new PDF, which leaves scripts out, and upload that copy."
+    ),
+    "pdf_launch": gettext_lazy(
+        "it is a PDF document with an action that starts another program (Launch), which is not accepted. "
+        "Print it to a new PDF, which leaves actions out, and upload that copy."
+    ),
+    "pdf_embedded_file": gettext_lazy(
+        "it is a PDF document with other files embedded in it, which is not accepted. "
+        "Upload those files on their own, and the document printed to a new PDF without them."
+    ),
+    "pdf_objects_too_large": gettext_lazy(
+        "it is a PDF document whose compressed objects unpack to more than %(limit)s, too much to check; "
+        "it is not accepted."
+    ),
+    "pdf_objects_unreadable": gettext_lazy(
+        "it is a PDF document whose compressed objects cannot be unpacked to check them for scripts; "
+        "it is not accepted. Print it to a new PDF and upload that copy."
+    ),
+}
+
+# PDF names that make a reader run code or hand over other files: JavaScript (what an /OpenAction
+# or /AA runs when its /S is /JavaScript), an action that starts a program, embedded files.
+PDF_ACTIVE_NAMES = {
+    b"JS": "pdf_javascript",
+    b"JavaScript": "pdf_javascript",
+    b"Launch": "pdf_launch",
+    b"EmbeddedFile": "pdf_embedded_file",
+    b"EmbeddedFiles": "pdf_embedded_file",
+}
+PDF_TOKEN = re.compile(
+    rb"(?=[/o>])"  # lets the regex engine skip ahead to where a token may start
+    rb"(?:/(?P<name>[^\x00\t\n\x0c\r /<>\[\]()%{}]*)"  # a name, up to the next delimiter
+    rb"|(?<![A-Za-z])(?P<object>obj)(?![A-Za-z])"  # the start of an indirect object
+    rb"|>>\s*(?P<stream>stream)(?:\r\n|\n))"  # the start of a stream's data, after its dictionary
+)
+PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+PDF_TOKEN_OVERLAP = 64  # longer than any name above, even written with #xx escapes
+PDF_FILTERS_OTHER_THAN_FLATE = {
+    b"ASCIIHexDecode",
+    b"ASCII85Decode",
+    b"LZWDecode",
+    b"RunLengthDecode",
+    b"Crypt",
+    b"AHx",
+    b"A85",
+    b"LZW",
+    b"RL",
+}
+# The names of a stream's dictionary that say whether it is an object stream and how to read it.
+PDF_OBJECT_STREAM_NAMES = {b"ObjStm", b"Filter", b"FlateDecode", *PDF_FILTERS_OTHER_THAN_FLATE}
+# Object streams hold dictionaries and arrays only: even a document of a million objects packs
+# them in less than this.
+PDF_MAX_UNPACKED_OBJECTS = 64 * 1024 * 1024
+
 
 def accepted_kinds_text() -> str:
     return ", ".join(str(kind.label) for kind in ACCEPTED_KINDS.values() if kind_is_readable(kind))
@@ -260,6 +318,159 @@ def _check_pdf(file: File, name: str, kind: Kind) -> None:
             ),
             marker="%%EOF",
         )
+    scan = _PdfText(_UnpackedBudget())
+    file.seek(0)
+    try:
+        for piece in file.chunks(CHUNK_SIZE):
+            scan.feed(piece)
+        scan.feed(b"", final=True)
+        if scan.unreadable_object_stream and not scan.encrypted:
+            raise _PdfRefused("pdf_objects_unreadable")
+    except _PdfRefused as refused:
+        message = HOSTILE[refused.code] % {"limit": filesizeformat(PDF_MAX_UNPACKED_OBJECTS)}
+        raise refusal(name, message, refused.code) from None
+
+
+class _PdfRefused(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+class _UnpackedBudget:
+    """What is left of PDF_MAX_UNPACKED_OBJECTS, shared by every object stream of one document."""
+
+    def __init__(self):
+        self.left = PDF_MAX_UNPACKED_OBJECTS
+
+    def spend(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise _PdfRefused("pdf_objects_too_large")
+
+
+class _PdfText:
+    """Reads a PDF front to back, fed in pieces, and raises _PdfRefused at the first name of
+    PDF_ACTIVE_NAMES, whether written plainly, with #xx escapes (/J#61vaScript), or packed in a
+    compressed object stream.
+
+    Names are read in the PDF's text, not in the data of its streams: images and fonts are binary,
+    and in a large file a short name such as /JS turns up in them by chance. A stream's data runs
+    from the `stream` keyword after its dictionary to the next `endstream`. Object streams
+    (/Type /ObjStm, PDF 1.5 and later) hold the dictionaries that would otherwise be text, so their
+    data is inflated and read like the text. One that cannot be inflated (a filter other than
+    FlateDecode, or data that is not a deflate stream) is noted in `unreadable_object_stream`: in an
+    encrypted document every stream is, and its other objects are still read.
+
+    This is a scan, not a parser: it does not follow the cross-reference table, so a document
+    crafted to show a reader objects hidden inside what looks like a stream's data, or behind a
+    `stream` keyword written inside a string, would pass. It stops the features that ordinary
+    malicious PDFs use and their common disguises.
+    """
+
+    def __init__(self, budget: _UnpackedBudget, *, has_streams: bool = True):
+        self.budget = budget
+        self.has_streams = has_streams
+        self.pending = b""
+        self.in_stream = False
+        self.names_of_object: set[bytes] = set()
+        self.encrypted = False
+        self.object_stream: _ObjectStream | None = None
+        self.unreadable_object_stream = False
+
+    def feed(self, piece: bytes, *, final: bool = False) -> None:
+        text = self.pending + piece
+        position = 0
+        while True:
+            if self.in_stream:
+                end = text.find(b"endstream", position)
+                data_end = end if end >= 0 else max(position, len(text) - len(b"endstream"))
+                if self.object_stream is not None:
+                    self.object_stream.feed(text[position:data_end])
+                position = data_end
+                if end < 0:
+                    break
+                self._end_stream()
+                position += len(b"endstream")
+                continue
+            match = PDF_TOKEN.search(text, position)
+            if match is None or (not final and match.start() > len(text) - PDF_TOKEN_OVERLAP):
+                position = len(text) if final else max(position, len(text) - PDF_TOKEN_OVERLAP)
+                break
+            position = match.end()
+            if match["name"] is not None:
+                self._read_name(match["name"])
+            elif match["object"]:
+                self.names_of_object = set()
+            elif self.has_streams:
+                self._start_stream()
+        self.pending = text[position:]
+        if final and self.in_stream:
+            self._end_stream()
+
+    def _read_name(self, name: bytes) -> None:
+        if b"#" in name:
+            name = PDF_NAME_ESCAPE.sub(lambda escape: bytes([int(escape[1], 16)]), name)
+        if name in PDF_ACTIVE_NAMES:
+            raise _PdfRefused(PDF_ACTIVE_NAMES[name])
+        if name in PDF_OBJECT_STREAM_NAMES:
+            self.names_of_object.add(name)
+        self.encrypted |= name == b"Encrypt"
+
+    def _start_stream(self) -> None:
+        self.in_stream = True
+        names = self.names_of_object
+        if b"ObjStm" not in names:
+            return
+        if b"Filter" not in names:
+            self.object_stream = _ObjectStream(self.budget, inflate=False)
+        elif b"FlateDecode" in names and not names & PDF_FILTERS_OTHER_THAN_FLATE:
+            self.object_stream = _ObjectStream(self.budget, inflate=True)
+        else:
+            self.unreadable_object_stream = True
+
+    def _end_stream(self) -> None:
+        if self.object_stream is not None:
+            self.unreadable_object_stream |= not self.object_stream.finish()
+        self.in_stream = False
+        self.object_stream = None
+        self.names_of_object = set()
+
+
+class _ObjectStream:
+    """The data of one object stream, inflated as it comes, within the document's budget, and read
+    as PDF text."""
+
+    def __init__(self, budget: _UnpackedBudget, *, inflate: bool):
+        self.budget = budget
+        self.inflater = zlib.decompressobj() if inflate else None
+        self.text = _PdfText(budget, has_streams=False)
+        self.started = False
+        self.readable = True
+
+    def feed(self, data: bytes) -> None:
+        if not self.started:
+            data = data.lstrip(b"\r\n")  # the end of line after `stream`; no deflate stream starts so
+            self.started = bool(data)
+        if not data or not self.readable:
+            return
+        if self.inflater is None:
+            self.budget.spend(len(data))
+            self.text.feed(data)
+            return
+        try:
+            while data and not self.inflater.eof:
+                unpacked = self.inflater.decompress(data, CHUNK_SIZE)
+                self.budget.spend(len(unpacked))
+                self.text.feed(unpacked)
+                data = self.inflater.unconsumed_tail
+        except zlib.error:
+            self.readable = False
+
+    def finish(self) -> bool:
+        """Reads what is left; whether the whole stream could be read."""
+        self.text.feed(b"", final=True)
+        return self.readable and (self.inflater is None or self.inflater.eof)
 
 
 def _check_image(file: File, name: str, kind: Kind) -> None:

@@ -6,6 +6,8 @@ for every role that may open them; PDFs that run scripts, launch programs or car
 and ZIP-based documents made to unpack to enormous sizes, are refused with a clear message.
 """
 
+import hashlib
+import io
 import json
 import os
 import signal
@@ -20,14 +22,15 @@ from django.conf import settings as django_settings
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from PIL import Image
 
 from evidence_files.files import ACCEPTED_KINDS
-from evidence_files.models import EvidenceAccess
+from evidence_files.models import EvidenceAccess, EvidenceFile, StoredFile
 from evidence_files.services import store_evidence_file
 from incidents.models import Evidence
 
 from .factories import PASSWORD, make_incident, make_user
-from .test_evidence import pdf_bytes, png_chunk
+from .test_evidence import add_evidence, pdf_bytes, png_chunk, stored_paths, upload
 from .test_sign_in import enrol, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +64,25 @@ def evidence_root(settings, tmp_path):
 @pytest.fixture
 def incident():
     return make_incident(title="Search of the newsroom", status="draft")
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(User.objects.create_superuser("editor", "editor@example.org", PASSWORD))
+    return client
+
+
+def assert_refused_and_nothing_stored(response, message: str, evidence_root) -> None:
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Evidence.objects.filter(description="Should not be saved").exists()
+    assert not StoredFile.objects.exists() and not EvidenceFile.objects.exists()
+    assert stored_paths(evidence_root) == []
+
+
+def assert_stored(response, content_type: str) -> None:
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert EvidenceFile.objects.get().stored_file.content_type == content_type
 
 
 # Finding 2: an image at the pixel limit.
@@ -209,3 +231,164 @@ def test_administrators_never_open_originals_second_factor_or_not(client, settin
 def test_the_public_gets_no_hint_that_an_original_exists(client, settings, original_url):
     settings.OTP_REQUIRED = True
     assert client.get(original_url).status_code == 404
+
+
+# Finding 4: hostile PDFs.
+
+
+def pdf_of(*objects: bytes, trailer: bytes = b"/Root 1 0 R") -> bytes:
+    """A PDF of these objects, numbered from 1, with the cross-reference table that readers use."""
+    document = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(document))
+        document += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(document)
+    document += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    document += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    document += b"trailer\n<<%s /Size %d>>\nstartxref\n%d\n%%%%EOF\n" % (trailer, len(objects) + 1, xref)
+    return document
+
+
+def catalog(entries: bytes = b"") -> bytes:
+    return b"<</Type /Catalog /Pages 2 0 R " + entries + b">>"
+
+
+PAGES = b"<</Type /Pages /Kids [] /Count 0>>"
+ALERT = b"<</S /JavaScript /JS (app.alert\\(1\\))>>"
+
+
+def stream(dictionary: bytes, data: bytes) -> bytes:
+    return b"<<%s /Length %d>>\nstream\n%s\nendstream" % (dictionary, len(data), data)
+
+
+def object_stream(objects: dict[int, bytes], filters=b"/Filter /FlateDecode", encode=zlib.compress) -> bytes:
+    """Objects packed as PDF 1.5 writers pack them: pairs of number and offset, then the objects."""
+    pairs, body = [], b""
+    for number, packed in objects.items():
+        pairs.append(b"%d %d" % (number, len(body)))
+        body += packed + b"\n"
+    header = b" ".join(pairs) + b"\n"
+    dictionary = b"/Type /ObjStm /N %d /First %d %s" % (len(objects), len(header), filters)
+    return stream(dictionary, encode(header + body))
+
+
+def name_across_two_pieces() -> bytes:
+    """/JavaScript (a catalog's name tree of scripts) cut by the 64 KiB pieces the upload is read in."""
+
+    def document(padding: int) -> bytes:
+        return pdf_of(
+            catalog(b"/Names 4 0 R"), PAGES, b"(%s)" % (b"x" * padding), b"<</JavaScript 5 0 R>>", b"<</Names []>>"
+        )
+
+    padding = 64 * 1024 - 5 - document(0).index(b"/JavaScript")
+    assert document(padding).index(b"/JavaScript") == 64 * 1024 - 5
+    return document(padding)
+
+
+def not_deflated(data: bytes) -> bytes:
+    """Bytes as encrypted data looks: no deflate stream, whatever `data` was."""
+    return b"".join(hashlib.sha256(data + bytes([block])).digest() for block in range(len(data) // 32 + 1))
+
+
+REFUSED_PDFS = {
+    "an /OpenAction that runs JavaScript": (
+        lambda: pdf_of(catalog(b"/OpenAction " + ALERT), PAGES),
+        "it is a PDF document with JavaScript in it, which a PDF reader may run as soon as the file is opened",
+    ),
+    "the same with names written in #xx escapes": (
+        lambda: pdf_of(catalog(b"/OpenAction <</S /J#61vaScript /J#53 (app.alert\\(1\\))>>"), PAGES),
+        "it is a PDF document with JavaScript in it",
+    ),
+    "the script packed in a compressed object stream": (
+        lambda: pdf_of(catalog(b"/OpenAction 4 0 R"), PAGES, object_stream({4: ALERT})),
+        "it is a PDF document with JavaScript in it",
+    ),
+    "a script name cut between two pieces of the upload": (
+        name_across_two_pieces,
+        "it is a PDF document with JavaScript in it",
+    ),
+    "an action that launches a program": (
+        lambda: pdf_of(catalog(b"/OpenAction <</S /Launch /Win <</F (cmd.exe) /P (/c calc)>> >>"), PAGES),
+        "it is a PDF document with an action that starts another program (Launch)",
+    ),
+    "an embedded file": (
+        lambda: pdf_of(
+            catalog(b"/Names << /EmbeddedFiles << /Names [(invoice.exe) 3 0 R] >> >>"),
+            PAGES,
+            b"<</Type /Filespec /F (invoice.exe) /EF << /F 4 0 R >> >>",
+            stream(b"/Type /EmbeddedFile", b"MZ\x90\x00"),
+        ),
+        "it is a PDF document with other files embedded in it",
+    ),
+    "an object stream in a filter that hides it from the check": (
+        lambda: pdf_of(
+            catalog(b"/OpenAction 4 0 R"),
+            PAGES,
+            object_stream(
+                {4: ALERT},
+                filters=b"/Filter [/ASCIIHexDecode /FlateDecode]",
+                encode=lambda data: zlib.compress(data).hex().encode(),
+            ),
+        ),
+        "it is a PDF document whose compressed objects cannot be unpacked to check them for scripts",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED_PDFS)
+def test_a_pdf_that_runs_scripts_or_carries_files_is_refused(editor_client, incident, evidence_root, case):
+    make, message = REFUSED_PDFS[case]
+    response = add_evidence(editor_client, incident, upload("ruling.pdf", make()), description="Should not be saved")
+    assert_refused_and_nothing_stored(response, f"“ruling.pdf”: {message}", evidence_root)
+
+
+def test_a_pdf_whose_object_streams_unpack_beyond_the_limit_is_refused(
+    editor_client, incident, evidence_root, monkeypatch
+):
+    """The limit is 64 MB; lowered here so that the test inflates 2 MB rather than 65."""
+    monkeypatch.setattr("evidence_files.files.PDF_MAX_UNPACKED_OBJECTS", 1024 * 1024)
+    padding = b"<</Padding (" + b" " * 2 * 1024 * 1024 + b")>>"
+    document = pdf_of(catalog(), PAGES, object_stream({4: padding}))
+    assert len(document) < 10_000
+    response = add_evidence(editor_client, incident, upload("ruling.pdf", document), description="Should not be saved")
+    message = "it is a PDF document whose compressed objects unpack to more than 1.0\xa0MB, too much to check"
+    assert_refused_and_nothing_stored(response, message, evidence_root)
+
+
+def photo_as_pdf() -> bytes:
+    """A real writer's PDF: Pillow's, of a noisy photo, so that its image data is binary and large."""
+    buffer = io.BytesIO()
+    Image.effect_noise((1500, 1500), 80).convert("RGB").save(buffer, "PDF", quality=95)
+    return buffer.getvalue()
+
+
+ACCEPTED_PDFS = {
+    "a plain document": pdf_bytes,
+    "a photo saved as PDF": photo_as_pdf,
+    "binary image data in which the bytes of /JS and /Launch turn up": lambda: pdf_of(
+        catalog(),
+        PAGES,
+        stream(
+            b"/Type /XObject /Subtype /Image /Width 8 /Height 8 /BitsPerComponent 8 /ColorSpace /DeviceGray"
+            b" /Filter /DCTDecode",
+            b"\xff\xd8\xff\xe0\x9c/JS (\x01/Launch\x00/EmbeddedFile\xff\xd9",
+        ),
+    ),
+    "objects packed in object streams, an /OpenAction that shows the first page": lambda: pdf_of(
+        catalog(b"/OpenAction 4 0 R"), PAGES, object_stream({4: b"[2 0 R /Fit]", 5: b"<</Producer (LibreOffice)>>"})
+    ),
+    "encrypted, so that its object streams cannot be read": lambda: pdf_of(
+        catalog(),
+        PAGES,
+        object_stream({4: b"<</Producer (Acrobat)>>"}, encode=not_deflated),
+        b"<</Filter /Standard /V 4 /R 4 /Length 128 /P -1084 /O <%s> /U <%s>>>" % (b"0" * 64, b"1" * 64),
+        trailer=b"/Root 1 0 R /Encrypt 4 0 R",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", ACCEPTED_PDFS)
+def test_ordinary_pdfs_are_still_accepted(editor_client, incident, case):
+    response = add_evidence(editor_client, incident, upload("ruling.pdf", ACCEPTED_PDFS[case]()))
+    assert_stored(response, "application/pdf")
