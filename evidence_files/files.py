@@ -139,6 +139,13 @@ HOSTILE = {
         "it is a PDF document whose compressed objects cannot be unpacked to check them for scripts; "
         "it is not accepted. Print it to a new PDF and upload that copy."
     ),
+    "zip_too_large": gettext_lazy(
+        "it is a %(kind)s whose parts unpack to %(size)s, more than the limit of %(limit)s; it is not accepted."
+    ),
+    "zip_ratio": gettext_lazy(
+        "it is a %(kind)s with a part that unpacks to %(ratio)s times its stored size, as in a file made to "
+        "exhaust the memory of whoever opens it; it is not accepted."
+    ),
 }
 
 # PDF names that make a reader run code or hand over other files: JavaScript (what an /OpenAction
@@ -174,6 +181,15 @@ PDF_OBJECT_STREAM_NAMES = {b"ObjStm", b"Filter", b"FlateDecode", *PDF_FILTERS_OT
 # Object streams hold dictionaries and arrays only: even a document of a million objects packs
 # them in less than this.
 PDF_MAX_UNPACKED_OBJECTS = 64 * 1024 * 1024
+
+# ZIP-based documents: the sizes that their central directory declares, read without unpacking.
+# Text parts of a real document shrink 5 to 30 times in a ZIP; a part that shrinks more than
+# ZIP_MAX_RATIO times and unpacks to more than ZIP_RATIO_GRACE is made of repetition, the shape of a
+# file made to exhaust memory. Photos in a document barely shrink at all, so the total limit is well
+# above the upload limit.
+ZIP_MAX_UNPACKED_SIZE = 512 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_GRACE = 1024 * 1024
 
 
 def accepted_kinds_text() -> str:
@@ -293,17 +309,41 @@ def _check_zip_document(file: File, name: str, detected_format: str, detected_mi
             and archive.read("mimetype").strip() == ODT.encode()
         )
         if declared_odt and {"content.xml", "META-INF/manifest.xml"} <= entries.keys():
-            return ACCEPTED_KINDS[ODT]
+            return _within_unpacked_limits(archive, name, ACCEPTED_KINDS[ODT])
         manifest = entries.get("[Content_Types].xml")
         if manifest is not None and manifest.file_size < 1024 * 1024:
             content_types = archive.read(manifest)
             if b"macroEnabled" in content_types or "word/vbaProject.bin" in entries:
                 raise _unsupported(name, "docm")
             if b"wordprocessingml.document.main+xml" in content_types and "word/document.xml" in entries:
-                return ACCEPTED_KINDS[DOCX]
+                return _within_unpacked_limits(archive, name, ACCEPTED_KINDS[DOCX])
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyError, EOFError):
         raise _unsupported(name, "damaged", format=detected_format, mime=detected_mime) from None
     raise _unsupported(name, "detected", format=detected_format, mime=detected_mime)
+
+
+def _within_unpacked_limits(archive: zipfile.ZipFile, name: str, kind: Kind) -> Kind:
+    """`kind`, once the sizes that the archive's central directory declares are within the limits.
+
+    Nothing is unpacked. An archive could declare less than its parts really unpack to: this
+    check does not see that, and Python's zipfile, which reads the manifest above, stops at the
+    declared size whatever the data says.
+    """
+    total = 0
+    for entry in archive.infolist():
+        total += entry.file_size
+        if entry.file_size > ZIP_RATIO_GRACE and entry.file_size > ZIP_MAX_RATIO * entry.compress_size:
+            ratio = entry.file_size // max(entry.compress_size, 1)
+            message = HOSTILE["zip_ratio"] % {"kind": kind.label, "ratio": grouped(ratio)}
+            raise refusal(name, message, "zip_ratio")
+    if total > ZIP_MAX_UNPACKED_SIZE:
+        message = HOSTILE["zip_too_large"] % {
+            "kind": kind.label,
+            "size": filesizeformat(total),
+            "limit": filesizeformat(ZIP_MAX_UNPACKED_SIZE),
+        }
+        raise refusal(name, message, "zip_too_large")
+    return kind
 
 
 def _check_pdf(file: File, name: str, kind: Kind) -> None:

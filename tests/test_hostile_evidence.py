@@ -10,11 +10,14 @@ import hashlib
 import io
 import json
 import os
+import random
 import signal
 import struct
 import subprocess
 import sys
+import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -30,7 +33,7 @@ from evidence_files.services import store_evidence_file
 from incidents.models import Evidence
 
 from .factories import PASSWORD, make_incident, make_user
-from .test_evidence import add_evidence, pdf_bytes, png_chunk, stored_paths, upload
+from .test_evidence import add_evidence, docx_bytes, odt_bytes, pdf_bytes, png_chunk, stored_paths, upload
 from .test_sign_in import enrol, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -392,3 +395,122 @@ ACCEPTED_PDFS = {
 def test_ordinary_pdfs_are_still_accepted(editor_client, incident, case):
     response = add_evidence(editor_client, incident, upload("ruling.pdf", ACCEPTED_PDFS[case]()))
     assert_stored(response, "application/pdf")
+
+
+# Finding 4: ZIP-based documents made to unpack to enormous sizes.
+
+WORD_CONTENT_TYPES = (
+    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml"'
+    ' ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+WORD_BODY_START = (
+    b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+)
+WORD_BODY_END = b"</w:body></w:document>"
+
+
+def docx_with(document_xml: Iterable[bytes], **stored_parts: bytes) -> bytes:
+    """A Word document whose document.xml is written piece by piece, so that it is never whole in
+    memory; `stored_parts` ("word__media__image1_jpeg") are added without compression, as photos are."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", WORD_CONTENT_TYPES)
+        with archive.open("word/document.xml", "w") as document:
+            for piece in document_xml:
+                document.write(piece)
+        for part, data in stored_parts.items():
+            archive.writestr(part.replace("__", "/").replace("_jpeg", ".jpeg"), data, zipfile.ZIP_STORED)
+    return buffer.getvalue()
+
+
+def blank_document_xml(megabytes: int) -> Iterator[bytes]:
+    """Well-formed XML, padded with blanks: what a 1 MB file that unpacks to 1 GB holds."""
+    yield WORD_BODY_START
+    for _ in range(megabytes):
+        yield b" " * (1024 * 1024)
+    yield b"<w:p><w:r><w:t>Protocol of the search</w:t></w:r></w:p>" + WORD_BODY_END
+
+
+def odt_with_blank_content(size: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest/>')
+        archive.writestr(
+            "content.xml",
+            b'<?xml version="1.0"?><office:document-content>' + b" " * size + b"</office:document-content>",
+        )
+    return buffer.getvalue()
+
+
+def test_a_word_document_that_unpacks_a_thousand_times_its_size_is_refused(editor_client, incident, evidence_root):
+    bomb = docx_with(blank_document_xml(200))
+    assert len(bomb) < 300 * 1024
+    response = add_evidence(editor_client, incident, upload("ruling.docx", bomb), description="Should not be saved")
+    message = "“ruling.docx”: it is a Word document (DOCX) with a part that unpacks to "
+    assert_refused_and_nothing_stored(response, message, evidence_root)
+    assert "times its stored size, as in a file made to exhaust the memory of whoever opens it" in (
+        response.content.decode()
+    )
+
+
+def test_an_opendocument_text_that_unpacks_a_thousand_times_its_size_is_refused(editor_client, incident, evidence_root):
+    response = add_evidence(
+        editor_client,
+        incident,
+        upload("ruling.odt", odt_with_blank_content(20 * 1024 * 1024)),
+        description="Should not be saved",
+    )
+    message = "“ruling.odt”: it is a OpenDocument text (ODT) with a part that unpacks to "
+    assert_refused_and_nothing_stored(response, message, evidence_root)
+
+
+def test_a_document_whose_parts_unpack_beyond_the_total_limit_is_refused(
+    editor_client, incident, evidence_root, monkeypatch
+):
+    """Photos that barely shrink, past a total lowered here from 512 MB to 1 MB."""
+    monkeypatch.setattr("evidence_files.files.ZIP_MAX_UNPACKED_SIZE", 1024 * 1024)
+    photo = random.Random(7).randbytes(2 * 1024 * 1024)
+    document = docx_with(blank_document_xml(0), word__media__image1_jpeg=photo)
+    response = add_evidence(editor_client, incident, upload("ruling.docx", document), description="Should not be saved")
+    message = (
+        "“ruling.docx”: it is a Word document (DOCX) whose parts unpack to 2.0\xa0MB, "
+        "more than the limit of 1.0\xa0MB; it is not accepted."
+    )
+    assert_refused_and_nothing_stored(response, message, evidence_root)
+
+
+def long_text_xml(size: int) -> bytes:
+    """Paragraphs of varied words, as a long document's XML is: it shrinks a few times, not a thousand."""
+    words = ["court", "ruling", "article", "charge", "custody", "detention", "appeal", "witness", "lawyer"]
+    chooser = random.Random(11)
+    paragraphs, written = [], 0
+    while written < size:
+        sentence = " ".join(chooser.choices(words, k=12)) + f" {chooser.randrange(10**6)}."
+        paragraphs.append(f"<w:p><w:r><w:t>{sentence}</w:t></w:r></w:p>")
+        written += len(paragraphs[-1])
+    return WORD_BODY_START + "".join(paragraphs).encode() + WORD_BODY_END
+
+
+ACCEPTED_DOCUMENTS = {
+    "a short Word document": ("ruling.docx", docx_bytes),
+    "a long Word document": ("ruling.docx", lambda: docx_with([long_text_xml(3 * 1024 * 1024)])),
+    "a Word document with a large photo": (
+        "ruling.docx",
+        lambda: docx_with([long_text_xml(1000)], word__media__image1_jpeg=random.Random(3).randbytes(5 * 1024 * 1024)),
+    ),
+    "an OpenDocument text": ("ruling.odt", odt_bytes),
+}
+
+
+@pytest.mark.parametrize("case", ACCEPTED_DOCUMENTS)
+def test_ordinary_documents_are_still_accepted(editor_client, incident, case):
+    name, make = ACCEPTED_DOCUMENTS[case]
+    response = add_evidence(editor_client, incident, upload(name, make()))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert EvidenceFile.objects.get().stored_file.content_type in {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.oasis.opendocument.text",
+    }
