@@ -5,6 +5,11 @@ pretends to be, then a structural check confirms it is that and nothing else. A 
 to its last chunk and stop there; a Word document must be a ZIP whose manifest declares a Word
 text; plain text must be UTF-8 without markup a browser would run. Everything here reads the file
 in pieces or reads headers only, so a large or hostile file costs little memory.
+
+Images are decoded by libvips, which reads a file in strips and shrinks while it decodes, so that
+an image at the pixel limit costs memory in proportion to its public copy, not to its full size
+(Pillow holds a whole decoded image, four bytes a pixel). Pillow reads headers and writes the
+public copies from the shrunk pixels.
 """
 
 import codecs
@@ -18,6 +23,7 @@ import zlib
 from dataclasses import dataclass
 
 import filetype
+import pyvips
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -25,7 +31,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageOps
+from PIL import Image
 
 from core.counting import grouped
 
@@ -39,6 +45,7 @@ class Kind:
     mime: str
     label: str | Promise  # translated when shown
     pillow_format: str = ""
+    vips_loader: str = ""  # the libvips loader class that decodes it; apps.py enables these alone
 
     @property
     def is_image(self) -> bool:
@@ -49,11 +56,11 @@ ACCEPTED_KINDS = {
     kind.mime: kind
     for kind in [
         Kind("application/pdf", gettext_lazy("PDF document")),
-        Kind("image/jpeg", gettext_lazy("JPEG image"), "JPEG"),
-        Kind("image/png", gettext_lazy("PNG image"), "PNG"),
-        Kind("image/webp", gettext_lazy("WebP image"), "WEBP"),
-        Kind("image/tiff", gettext_lazy("TIFF image"), "TIFF"),
-        Kind("image/heic", gettext_lazy("HEIC image"), "HEIF"),
+        Kind("image/jpeg", gettext_lazy("JPEG image"), "JPEG", "VipsForeignLoadJpeg"),
+        Kind("image/png", gettext_lazy("PNG image"), "PNG", "VipsForeignLoadPng"),
+        Kind("image/webp", gettext_lazy("WebP image"), "WEBP", "VipsForeignLoadWebp"),
+        Kind("image/tiff", gettext_lazy("TIFF image"), "TIFF", "VipsForeignLoadTiff"),
+        Kind("image/heic", gettext_lazy("HEIC image"), "HEIF", "VipsForeignLoadHeif"),
         Kind("video/mp4", gettext_lazy("MP4 video")),
         Kind("audio/mpeg", gettext_lazy("MP3 audio")),
         Kind("audio/ogg", gettext_lazy("Ogg audio")),
@@ -109,6 +116,80 @@ UNSUPPORTED = {
         "its content is a macro-enabled Word document (DOCM), which is not accepted. Accepted: %(accepted)s."
     ),
 }
+
+# What makes an accepted kind of document unsafe to open, one whole sentence for each.
+HOSTILE = {
+    "pdf_javascript": gettext_lazy(
+        "it is a PDF document with JavaScript in it, which a PDF reader may run as soon as the file is opened; "
+        "it is not accepted. Print it to a new PDF, which leaves scripts out, and upload that copy."
+    ),
+    "pdf_launch": gettext_lazy(
+        "it is a PDF document with an action that starts another program (Launch), which is not accepted. "
+        "Print it to a new PDF, which leaves actions out, and upload that copy."
+    ),
+    "pdf_embedded_file": gettext_lazy(
+        "it is a PDF document with other files embedded in it, which is not accepted. "
+        "Upload those files on their own, and the document printed to a new PDF without them."
+    ),
+    "pdf_objects_too_large": gettext_lazy(
+        "it is a PDF document whose compressed objects unpack to more than %(limit)s, too much to check; "
+        "it is not accepted."
+    ),
+    "pdf_objects_unreadable": gettext_lazy(
+        "it is a PDF document whose compressed objects cannot be unpacked to check them for scripts; "
+        "it is not accepted. Print it to a new PDF and upload that copy."
+    ),
+    "zip_too_large": gettext_lazy(
+        "it is a %(kind)s whose parts unpack to %(size)s, more than the limit of %(limit)s; it is not accepted."
+    ),
+    "zip_ratio": gettext_lazy(
+        "it is a %(kind)s with a part that unpacks to %(ratio)s times its stored size, as in a file made to "
+        "exhaust the memory of whoever opens it; it is not accepted."
+    ),
+}
+
+# PDF names that make a reader run code or hand over other files: JavaScript (what an /OpenAction
+# or /AA runs when its /S is /JavaScript), an action that starts a program, embedded files.
+PDF_ACTIVE_NAMES = {
+    b"JS": "pdf_javascript",
+    b"JavaScript": "pdf_javascript",
+    b"Launch": "pdf_launch",
+    b"EmbeddedFile": "pdf_embedded_file",
+    b"EmbeddedFiles": "pdf_embedded_file",
+}
+PDF_TOKEN = re.compile(
+    rb"(?=[/o>])"  # lets the regex engine skip ahead to where a token may start
+    rb"(?:/(?P<name>[^\x00\t\n\x0c\r /<>\[\]()%{}]*)"  # a name, up to the next delimiter
+    rb"|(?<![A-Za-z])(?P<object>obj)(?![A-Za-z])"  # the start of an indirect object
+    rb"|>>\s*(?P<stream>stream)(?:\r\n|\n))"  # the start of a stream's data, after its dictionary
+)
+PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+PDF_TOKEN_OVERLAP = 64  # longer than any name above, even written with #xx escapes
+PDF_FILTERS_OTHER_THAN_FLATE = {
+    b"ASCIIHexDecode",
+    b"ASCII85Decode",
+    b"LZWDecode",
+    b"RunLengthDecode",
+    b"Crypt",
+    b"AHx",
+    b"A85",
+    b"LZW",
+    b"RL",
+}
+# The names of a stream's dictionary that say whether it is an object stream and how to read it.
+PDF_OBJECT_STREAM_NAMES = {b"ObjStm", b"Filter", b"FlateDecode", *PDF_FILTERS_OTHER_THAN_FLATE}
+# Object streams hold dictionaries and arrays only: even a document of a million objects packs
+# them in less than this.
+PDF_MAX_UNPACKED_OBJECTS = 64 * 1024 * 1024
+
+# ZIP-based documents: the sizes that their central directory declares, read without unpacking.
+# Text parts of a real document shrink 5 to 30 times in a ZIP; a part that shrinks more than
+# ZIP_MAX_RATIO times and unpacks to more than ZIP_RATIO_GRACE is made of repetition, the shape of a
+# file made to exhaust memory. Photos in a document barely shrink at all, so the total limit is well
+# above the upload limit.
+ZIP_MAX_UNPACKED_SIZE = 512 * 1024 * 1024
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_GRACE = 1024 * 1024
 
 
 def accepted_kinds_text() -> str:
@@ -228,17 +309,41 @@ def _check_zip_document(file: File, name: str, detected_format: str, detected_mi
             and archive.read("mimetype").strip() == ODT.encode()
         )
         if declared_odt and {"content.xml", "META-INF/manifest.xml"} <= entries.keys():
-            return ACCEPTED_KINDS[ODT]
+            return _within_unpacked_limits(archive, name, ACCEPTED_KINDS[ODT])
         manifest = entries.get("[Content_Types].xml")
         if manifest is not None and manifest.file_size < 1024 * 1024:
             content_types = archive.read(manifest)
             if b"macroEnabled" in content_types or "word/vbaProject.bin" in entries:
                 raise _unsupported(name, "docm")
             if b"wordprocessingml.document.main+xml" in content_types and "word/document.xml" in entries:
-                return ACCEPTED_KINDS[DOCX]
+                return _within_unpacked_limits(archive, name, ACCEPTED_KINDS[DOCX])
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, KeyError, EOFError):
         raise _unsupported(name, "damaged", format=detected_format, mime=detected_mime) from None
     raise _unsupported(name, "detected", format=detected_format, mime=detected_mime)
+
+
+def _within_unpacked_limits(archive: zipfile.ZipFile, name: str, kind: Kind) -> Kind:
+    """`kind`, once the sizes that the archive's central directory declares are within the limits.
+
+    Nothing is unpacked. An archive could declare less than its parts really unpack to: this
+    check does not see that, and Python's zipfile, which reads the manifest above, stops at the
+    declared size whatever the data says.
+    """
+    total = 0
+    for entry in archive.infolist():
+        total += entry.file_size
+        if entry.file_size > ZIP_RATIO_GRACE and entry.file_size > ZIP_MAX_RATIO * entry.compress_size:
+            ratio = entry.file_size // max(entry.compress_size, 1)
+            message = HOSTILE["zip_ratio"] % {"kind": kind.label, "ratio": grouped(ratio)}
+            raise refusal(name, message, "zip_ratio")
+    if total > ZIP_MAX_UNPACKED_SIZE:
+        message = HOSTILE["zip_too_large"] % {
+            "kind": kind.label,
+            "size": filesizeformat(total),
+            "limit": filesizeformat(ZIP_MAX_UNPACKED_SIZE),
+        }
+        raise refusal(name, message, "zip_too_large")
+    return kind
 
 
 def _check_pdf(file: File, name: str, kind: Kind) -> None:
@@ -253,10 +358,165 @@ def _check_pdf(file: File, name: str, kind: Kind) -> None:
             ),
             marker="%%EOF",
         )
+    scan = _PdfText(_UnpackedBudget())
+    file.seek(0)
+    try:
+        for piece in file.chunks(CHUNK_SIZE):
+            scan.feed(piece)
+        scan.feed(b"", final=True)
+        if scan.unreadable_object_stream and not scan.encrypted:
+            raise _PdfRefused("pdf_objects_unreadable")
+    except _PdfRefused as refused:
+        message = HOSTILE[refused.code] % {"limit": filesizeformat(PDF_MAX_UNPACKED_OBJECTS)}
+        raise refusal(name, message, refused.code) from None
+
+
+class _PdfRefused(Exception):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+class _UnpackedBudget:
+    """What is left of PDF_MAX_UNPACKED_OBJECTS, shared by every object stream of one document."""
+
+    def __init__(self):
+        self.left = PDF_MAX_UNPACKED_OBJECTS
+
+    def spend(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise _PdfRefused("pdf_objects_too_large")
+
+
+class _PdfText:
+    """Reads a PDF front to back, fed in pieces, and raises _PdfRefused at the first name of
+    PDF_ACTIVE_NAMES, whether written plainly, with #xx escapes (/J#61vaScript), or packed in a
+    compressed object stream.
+
+    Names are read in the PDF's text, not in the data of its streams: images and fonts are binary,
+    and in a large file a short name such as /JS turns up in them by chance. A stream's data runs
+    from the `stream` keyword after its dictionary to the next `endstream`. Object streams
+    (/Type /ObjStm, PDF 1.5 and later) hold the dictionaries that would otherwise be text, so their
+    data is inflated and read like the text. One that cannot be inflated (a filter other than
+    FlateDecode, or data that is not a deflate stream) is noted in `unreadable_object_stream`: in an
+    encrypted document every stream is, and its other objects are still read.
+
+    This is a scan, not a parser: it does not follow the cross-reference table, so a document
+    crafted to show a reader objects hidden inside what looks like a stream's data, or behind a
+    `stream` keyword written inside a string, would pass. It stops the features that ordinary
+    malicious PDFs use and their common disguises.
+    """
+
+    def __init__(self, budget: _UnpackedBudget, *, has_streams: bool = True):
+        self.budget = budget
+        self.has_streams = has_streams
+        self.pending = b""
+        self.in_stream = False
+        self.names_of_object: set[bytes] = set()
+        self.encrypted = False
+        self.object_stream: _ObjectStream | None = None
+        self.unreadable_object_stream = False
+
+    def feed(self, piece: bytes, *, final: bool = False) -> None:
+        text = self.pending + piece
+        position = 0
+        while True:
+            if self.in_stream:
+                end = text.find(b"endstream", position)
+                data_end = end if end >= 0 else max(position, len(text) - len(b"endstream"))
+                if self.object_stream is not None:
+                    self.object_stream.feed(text[position:data_end])
+                position = data_end
+                if end < 0:
+                    break
+                self._end_stream()
+                position += len(b"endstream")
+                continue
+            match = PDF_TOKEN.search(text, position)
+            if match is None or (not final and match.start() > len(text) - PDF_TOKEN_OVERLAP):
+                position = len(text) if final else max(position, len(text) - PDF_TOKEN_OVERLAP)
+                break
+            position = match.end()
+            if match["name"] is not None:
+                self._read_name(match["name"])
+            elif match["object"]:
+                self.names_of_object = set()
+            elif self.has_streams:
+                self._start_stream()
+        self.pending = text[position:]
+        if final and self.in_stream:
+            self._end_stream()
+
+    def _read_name(self, name: bytes) -> None:
+        if b"#" in name:
+            name = PDF_NAME_ESCAPE.sub(lambda escape: bytes([int(escape[1], 16)]), name)
+        if name in PDF_ACTIVE_NAMES:
+            raise _PdfRefused(PDF_ACTIVE_NAMES[name])
+        if name in PDF_OBJECT_STREAM_NAMES:
+            self.names_of_object.add(name)
+        self.encrypted |= name == b"Encrypt"
+
+    def _start_stream(self) -> None:
+        self.in_stream = True
+        names = self.names_of_object
+        if b"ObjStm" not in names:
+            return
+        if b"Filter" not in names:
+            self.object_stream = _ObjectStream(self.budget, inflate=False)
+        elif b"FlateDecode" in names and not names & PDF_FILTERS_OTHER_THAN_FLATE:
+            self.object_stream = _ObjectStream(self.budget, inflate=True)
+        else:
+            self.unreadable_object_stream = True
+
+    def _end_stream(self) -> None:
+        if self.object_stream is not None:
+            self.unreadable_object_stream |= not self.object_stream.finish()
+        self.in_stream = False
+        self.object_stream = None
+        self.names_of_object = set()
+
+
+class _ObjectStream:
+    """The data of one object stream, inflated as it comes, within the document's budget, and read
+    as PDF text."""
+
+    def __init__(self, budget: _UnpackedBudget, *, inflate: bool):
+        self.budget = budget
+        self.inflater = zlib.decompressobj() if inflate else None
+        self.text = _PdfText(budget, has_streams=False)
+        self.started = False
+        self.readable = True
+
+    def feed(self, data: bytes) -> None:
+        if not self.started:
+            data = data.lstrip(b"\r\n")  # the end of line after `stream`; no deflate stream starts so
+            self.started = bool(data)
+        if not data or not self.readable:
+            return
+        if self.inflater is None:
+            self.budget.spend(len(data))
+            self.text.feed(data)
+            return
+        try:
+            while data and not self.inflater.eof:
+                unpacked = self.inflater.decompress(data, CHUNK_SIZE)
+                self.budget.spend(len(unpacked))
+                self.text.feed(unpacked)
+                data = self.inflater.unconsumed_tail
+        except zlib.error:
+            self.readable = False
+
+    def finish(self) -> bool:
+        """Reads what is left; whether the whole stream could be read."""
+        self.text.feed(b"", final=True)
+        return self.readable and (self.inflater is None or self.inflater.eof)
 
 
 def _check_image(file: File, name: str, kind: Kind) -> None:
-    """Header first: the pixel count is checked before a single pixel is decoded."""
+    """Header first: the pixel count is checked before a single pixel is decoded. Then every pixel
+    is decoded, shrunk as it streams, so that a damaged image is refused here rather than when its
+    public copy is made, after the form has been accepted."""
     limit = settings.EVIDENCE_MAX_IMAGE_PIXELS
     file.seek(0)
     try:
@@ -264,28 +524,30 @@ def _check_image(file: File, name: str, kind: Kind) -> None:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(file, formats=[kind.pillow_format]) as image:
                 width, height = image.size
-                if width * height > limit:
-                    too_many = _("the image has more pixels than the limit of %(limit)s (%(width)s × %(height)s).") % {
-                        "limit": grouped(limit),
-                        "width": grouped(width),
-                        "height": grouped(height),
-                    }
-                    raise refusal(name, too_many, "too_many_pixels")
-                image.load()
-    except ValidationError:
-        raise
     except Image.DecompressionBombError:
         too_many = _("the image has more pixels than the limit of %(limit)s.") % {"limit": grouped(limit)}
         raise refusal(name, too_many, "too_many_pixels") from None
     except Exception as error:  # a decoder fed hostile bytes may fail in many ways; each is a refusal
-        raise _malformed(
-            name,
-            kind,
-            _("it starts like a %(kind)s but is not a sound one: it does not decode (%(error)s)."),
-            error=error.__class__.__name__,
-        ) from None
+        raise _does_not_decode(name, kind, error.__class__.__name__) from None
+    if width * height > limit:
+        too_many = _("the image has more pixels than the limit of %(limit)s (%(width)s × %(height)s).") % {
+            "limit": grouped(limit),
+            "width": grouped(width),
+            "height": grouped(height),
+        }
+        raise refusal(name, too_many, "too_many_pixels")
     if kind.mime == "image/png":
         _check_png_chunks(file, name, kind)
+    try:
+        shrunk_pixels(file, settings.EVIDENCE_THUMBNAIL_SIDE)
+    except pyvips.Error as error:  # its text may be another upload's: libvips keeps one error log
+        raise _does_not_decode(name, kind, error.__class__.__name__) from None
+
+
+def _does_not_decode(name: str, kind: Kind, error: str) -> ValidationError:
+    return _malformed(
+        name, kind, _("it starts like a %(kind)s but is not a sound one: it does not decode (%(error)s)."), error=error
+    )
 
 
 def _check_png_chunks(file: File, name: str, kind: Kind) -> None:
@@ -454,27 +716,34 @@ class PublicImage:
     extension: str
 
 
-def public_copies(file: File, kind: Kind) -> PublicImage:
-    """A copy rebuilt from pixels alone, so no metadata (EXIF, GPS, XMP, IPTC, maker notes, embedded
-    thumbnails, ICC profiles, text chunks) can survive; the camera's orientation is applied first."""
+def shrunk_pixels(file: File, side: int) -> Image.Image:
+    """The image in `file`, upright (the camera's orientation applied), in sRGB, at most `side`
+    pixels a side, as bare pixels with no metadata at all.
+
+    libvips decodes in strips and shrinks as it goes (JPEG, WebP and HEIC at a reduced scale
+    already), so memory follows `side`, not the image. Any decoding error, a truncated file
+    included, raises pyvips.Error.
+    """
     file.seek(0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        with Image.open(file, formats=[kind.pillow_format]) as opened:
-            try:
-                upright = ImageOps.exif_transpose(opened)
-            except Exception:  # unreadable EXIF: the pixels are still good, in the camera's orientation
-                opened.load()
-                upright = opened.copy()
-    has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
-    mode = "RGBA" if has_alpha else "RGB"
-    converted = upright if upright.mode == mode else upright.convert(mode)
-    pixels_only = Image.frombytes(mode, converted.size, converted.tobytes())
-    pixels_only.thumbnail((settings.EVIDENCE_PUBLIC_IMAGE_SIDE,) * 2)
-    thumbnail = pixels_only.copy()
+    # libvips reads through these callbacks until the pixels are written out below: `source` must
+    # stay referenced until then.
+    source = pyvips.SourceCustom()
+    source.on_read(file.read)
+    source.on_seek(file.seek)
+    image = pyvips.Image.thumbnail_source(source, side, height=side, size="down", option_string="fail_on=error")
+    image = image.colourspace("srgb")
+    mode = "RGBA" if image.hasalpha() else "RGB"
+    return Image.frombytes(mode, (image.width, image.height), image.write_to_memory())
+
+
+def public_copies(file: File) -> PublicImage:
+    """Copies rebuilt from pixels alone, so no metadata (EXIF, GPS, XMP, IPTC, maker notes, embedded
+    thumbnails, ICC profiles, text chunks) can survive; the camera's orientation is applied first."""
+    image = shrunk_pixels(file, settings.EVIDENCE_PUBLIC_IMAGE_SIDE)
+    thumbnail = image.copy()
     thumbnail.thumbnail((settings.EVIDENCE_THUMBNAIL_SIDE,) * 2)
-    image_format, extension = ("PNG", "png") if has_alpha else ("JPEG", "jpg")
-    return PublicImage(_encode(pixels_only, image_format), _encode(thumbnail, image_format), extension)
+    image_format, extension = ("PNG", "png") if image.mode == "RGBA" else ("JPEG", "jpg")
+    return PublicImage(_encode(image, image_format), _encode(thumbnail, image_format), extension)
 
 
 def _encode(image: Image.Image, image_format: str) -> bytes:

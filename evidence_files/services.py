@@ -67,10 +67,9 @@ def _new_stored_file(upload: File, kind: Kind, sha256: str) -> StoredFile:
     folder = f"{sha256[:2]}/{sha256}"
     stored = StoredFile(sha256=sha256, size=upload.size, content_type=kind.mime)
     if kind.is_image:
-        copies = public_copies(upload, kind)
+        copies = public_copies(upload)
         stored.public_image.name = _store(ContentFile(copies.image), f"public/{folder}.{copies.extension}")
         stored.thumbnail.name = _store(ContentFile(copies.thumbnail), f"thumbnails/{folder}.{copies.extension}")
-    # Last, because a temporary upload is moved rather than copied into local storage.
     stored.original.name = _store(upload, f"originals/{folder}")
     try:
         with transaction.atomic():

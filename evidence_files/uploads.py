@@ -2,13 +2,14 @@
 
 import hashlib
 import io
+import tempfile
 from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import TemporaryFileUploadHandler
+from django.core.files.uploadhandler import FileUploadHandler
 
 from .files import Kind, inspect, refusal, too_large
 
@@ -21,15 +22,28 @@ class RefusedUpload(UploadedFile):
         self.reason = reason
 
 
-class HashingUploadHandler(TemporaryFileUploadHandler):
+class HashingUploadHandler(FileUploadHandler):
     """Streams every upload to a temporary file on disk, hashing and counting the bytes as they come.
 
     The SHA-256 is ready when the upload ends, without reading the file again or holding it in
     memory. Past the size limit nothing more is written and the partial file is deleted.
+
+    The temporary file has no name in any folder (in FILE_UPLOAD_TEMP_DIR, or the system's): the
+    system frees it when it is closed or when the process ends, so that a worker killed in the
+    middle of a request leaves nothing behind. Storing it therefore copies it, never moves it.
     """
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
+        # Closed with the request, as Django closes every uploaded file.
+        self.file = UploadedFile(
+            tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR),  # noqa: SIM115
+            self.file_name,
+            self.content_type,
+            0,
+            self.charset,
+            self.content_type_extra,
+        )
         self.digest = hashlib.sha256()
         self.received = 0
         self.limit = settings.EVIDENCE_MAX_UPLOAD_SIZE
@@ -44,9 +58,14 @@ class HashingUploadHandler(TemporaryFileUploadHandler):
         if self.received > self.limit:
             self.file.close()
             return RefusedUpload(self.file_name, self.content_type, too_large(self.limit))
-        uploaded = super().file_complete(file_size)
-        uploaded.sha256 = self.digest.hexdigest()
-        return uploaded
+        self.file.seek(0)
+        self.file.size = file_size
+        self.file.sha256 = self.digest.hexdigest()
+        return self.file
+
+    def upload_interrupted(self):
+        if hasattr(self, "file"):
+            self.file.close()
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ import mimetypes
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib import messages
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -59,10 +60,24 @@ def _public_copy(public_id: UUID, field: str, label: str) -> HttpResponse:
 
 @require_safe
 def original(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Staff with the permission only; to anyone else the original does not exist. Each access is logged."""
+    """Staff with the permission only; to anyone else the original does not exist. Each access is logged.
+
+    With OTP_REQUIRED on, an original opens only in a session confirmed with a second factor,
+    whatever the role: researchers, who may use the admin without one, hold the permission too.
+    Like the admin, the view sends a session that lacks it to the two-factor page.
+    """
     user = request.user
     if not (user.is_active and user.is_staff and user.has_perm("incidents.view_evidence_original")):
         raise Http404
+    if settings.OTP_REQUIRED and not user.is_verified():
+        messages.warning(
+            request,
+            _(
+                "Originals of evidence files open only in a session confirmed with two-factor sign-in. "
+                "Set it up or enter your code here, then open the file again."
+            ),
+        )
+        return redirect("admin:two_factor")
     attachment = get_object_or_404(EvidenceFile.objects.select_related("stored_file"), public_id=public_id)
     EvidenceAccess.objects.create(
         attachment=attachment,

@@ -2,7 +2,6 @@
 
 import hashlib
 import io
-import os
 import struct
 import tracemalloc
 import wave
@@ -454,24 +453,27 @@ def test_an_over_limit_file_is_refused_with_a_clear_error(editor_client, inciden
     assert stored_paths(evidence_root) == [] and not StoredFile.objects.exists()
 
 
-def test_the_upload_handler_stops_writing_at_the_limit_and_hashes_as_it_streams(settings):
+def test_the_upload_handler_stops_writing_at_the_limit_and_hashes_as_it_streams(settings, tmp_path):
     settings.EVIDENCE_MAX_UPLOAD_SIZE = 1000
+    settings.FILE_UPLOAD_TEMP_DIR = tmp_path
     handler = HashingUploadHandler()
     handler.new_file("add_files", "small.txt", "text/plain", None)
     handler.receive_data_chunk(b"a" * 600, 0)
     handler.receive_data_chunk(b"b" * 400, 600)
     small = handler.file_complete(1000)
     assert small.sha256 == hashlib.sha256(b"a" * 600 + b"b" * 400).hexdigest()
+    assert small.read() == b"a" * 600 + b"b" * 400
     small.close()
 
     handler.new_file("add_files", "large.txt", "text/plain", None)
-    temporary_path = handler.file.temporary_file_path()
+    partial = handler.file
     for start in range(0, 5000, 600):
         handler.receive_data_chunk(b"c" * 600, start)
         assert handler.file.tell() <= 1000
     refused = handler.file_complete(5400)
     assert isinstance(refused, RefusedUpload) and "larger than the limit" in refused.reason
-    assert not os.path.exists(temporary_path)
+    assert partial.closed
+    assert list(tmp_path.iterdir()) == []  # the temporary files never had a name there
 
 
 def test_a_name_with_a_path_is_refused_and_nothing_is_stored(editor, incident, evidence_root):
