@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
 .PHONY: run test test-sqlite test-postgres lint check install install-dev migrate clean bench bench-data \
-	compile-messages messages
+	bench-load compile-messages messages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -90,3 +90,9 @@ ifdef DATABASE_URL
 else
 	$(BENCH_CLUSTER) -- sh -c '$(BENCH_MIGRATE) && SIZE=$(SIZE) BENCH_ONLY_GENERATE=1 $(PY) bench/run.py'
 endif
+
+# Staff saves overlapping under public load, through a real server (bench/load.py): on a temporary
+# SQLite file, then on a throwaway PostgreSQL. Results in bench/results/load-<database>.json and .md.
+bench-load: install
+	DATABASE_URL= $(PY) bench/load.py
+	$(PY) scripts/with_postgres.py -- $(PY) bench/load.py
