@@ -130,6 +130,19 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one writer at a time. A transaction that begins by reading and then writes cannot
+    # wait for the writer ahead of it: it fails at once with "database is locked", and staff whose
+    # saves overlap got an error page. IMMEDIATE transactions take the write lock as they begin and
+    # wait for it, up to `timeout` seconds, so overlapping saves queue behind one another. WAL lets
+    # the public pages read while a save is written. Synchronous stays FULL, SQLite's default: a
+    # save, once acknowledged, survives a power cut. Options given in DATABASE_URL take precedence.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
