@@ -56,6 +56,10 @@ os.environ.setdefault("SECRET_KEY", "bench-only-key-" + "l" * 50)
 for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "LANGUAGE_COOKIE_SECURE"):
     os.environ[name] = "0"
 os.environ["OTP_REQUIRED"] = "0"
+# runserver starts a thread for each request, so a connection kept for reuse is never reused: it
+# stays open until the garbage collector finds it, and PostgreSQL runs out of connections (Django's
+# docs: no persistent connections with the development server). Each request closes its own.
+os.environ["DATABASE_CONN_MAX_AGE"] = "0"
 # The server's address, and the test client's host for the HTTP floor measured in this process.
 os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
