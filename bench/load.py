@@ -238,7 +238,8 @@ class Outcomes:
 
 
 def save_incident(browser: Browser, kind: str, path: str, fields: list[tuple[str, str]]) -> str:
-    """ "saved", "refused" (told that someone else saved the incident) or "not saved"."""
+    """Whether the save was made ("saved"), refused with the message that someone else saved the
+    incident ("refused"), or neither ("not saved")."""
     status, text, location = browser.request(kind, path, fields)
     if status == 302 and urllib.parse.urlsplit(location).path != path:
         return "saved"
@@ -480,7 +481,9 @@ def write_results(report: dict, folder: Path) -> None:
     name = f"load-{report['vendor']}"
     (folder / f"{name}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     machine = report["probe"]
-    options = report["database_options"] or report["server_settings"]
+    options = ("Database options", report["database_options"])
+    if report["vendor"] == "postgresql":
+        options = ("Server settings", report["server_settings"])
     writes = report["lost_writes"]
     people, incidents = writes["people_added"], writes["incident_saves"]
     race = report["outcomes"].get("same_incident_save", {})
@@ -488,8 +491,8 @@ def write_results(report: dict, folder: Path) -> None:
         f"# Load: {report['writers']} staff writers and {report['readers']} public readers ({report['database']})",
         "",
         f"{report['date']}: {report['seconds']} s of load through `manage.py runserver --noreload` (threaded) "
-        "on 127.0.0.1, production settings. Database options: "
-        + (", ".join(f"{key} {value}" for key, value in options.items()) or "defaults")
+        f"on 127.0.0.1, production settings; the server and the clients share the machine's cores. {options[0]}: "
+        + (", ".join(f"{key} {value}" for key, value in options[1].items()) or "defaults")
         + ".",
         "",
         f"Machine probe before the run: HTTP floor {machine['http_floor_ms']} ms (a trivial view, as bench/run.py "
