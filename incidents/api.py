@@ -6,10 +6,11 @@ from csp.decorators import csp_update
 from django.db.models import F
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework import routers, viewsets
+from rest_framework import routers
 
 from core.api import ListFilterBackend
 from core.lookups import AnyOf
+from core.viewsets import APIRootView, ReadOnlyViewSet
 from organisations.api import OrganisationViewSet
 from people.api import PersonViewSet
 from places.models import Place
@@ -26,7 +27,7 @@ from .serializers import (
 )
 
 
-class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
+class IncidentViewSet(ReadOnlyViewSet):
     """Verified incidents, newest first, with the filters of the public search page."""
 
     serializer_class = IncidentSerializer
@@ -46,7 +47,7 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
         return incident
 
 
-class ProvisionViewSet(viewsets.ReadOnlyModelViewSet):
+class ProvisionViewSet(ReadOnlyViewSet):
     """Legal provisions, each with its number of public cases; `/api/incidents/?charge=<slug>` lists them."""
 
     serializer_class = ProvisionSerializer
@@ -59,7 +60,7 @@ class ProvisionViewSet(viewsets.ReadOnlyModelViewSet):
         return {**super().get_serializer_context(), "case_counts": public_case_counts()}
 
 
-class PlaceViewSet(viewsets.ReadOnlyModelViewSet):
+class PlaceViewSet(ReadOnlyViewSet):
     """Countries, regions and smaller places with public incidents, each after the place it lies
     in, with all their names and the public incidents inside each; `/api/incidents/?region=<slug>`
     lists them."""
@@ -94,6 +95,7 @@ class PlaceViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 router = routers.DefaultRouter()
+router.APIRootView = APIRootView
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("people", PersonViewSet, basename="person")
 router.register("organisations", OrganisationViewSet, basename="organisation")
