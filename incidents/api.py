@@ -4,9 +4,12 @@ from functools import cached_property
 
 from csp.decorators import csp_update
 from django.db.models import F
+from django.http import Http404
 from django.urls import include, path
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers
+from rest_framework.response import Response
 
 from core.api import ListFilterBackend
 from core.lookups import AnyOf
@@ -24,9 +27,11 @@ from .serializers import (
     IncidentSerializer,
     PlaceWithIncidentsSerializer,
     ProvisionSerializer,
+    RetractedIncidentSerializer,
 )
 
 
+@extend_schema_view(retrieve=extend_schema(responses={200: IncidentDetailSerializer, 410: RetractedIncidentSerializer}))
 class IncidentViewSet(ReadOnlyViewSet):
     """Verified incidents, newest first, with the filters of the public search page."""
 
@@ -45,6 +50,16 @@ class IncidentViewSet(ReadOnlyViewSet):
         incident = super().get_object()
         incident.cite_public_rows()
         return incident
+
+    def retrieve(self, request, *args, **kwargs):
+        """A retracted incident is gone, with the reason, as on its page: those who cited it learn why."""
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            retracted = Incident.objects.publicly_retracted().filter(slug=kwargs["slug"]).first()
+            if retracted is None:
+                raise
+            return Response(RetractedIncidentSerializer(retracted).data, status=410)
 
 
 class ProvisionViewSet(ReadOnlyViewSet):
