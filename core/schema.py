@@ -32,7 +32,7 @@ NO_NULL_CHARACTERS = r"^[^\u0000]*$"
 PROBLEMS = {
     "type": "object",
     "description": "Each parameter at fault, with why in words: a parameter the address does not take, a second "
-    "value of one that takes one, a value that names nothing or is malformed.",
+    "value of one that takes one, a value that names nothing or is malformed, a date_to before date_from.",
     "additionalProperties": {"type": "array", "items": {"type": "string"}, "minItems": 1},
     "minProperties": 1,
 }
