@@ -274,7 +274,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.pagination.BoundedPageNumberPagination",
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.FormatNegotiation",
     "PAGE_SIZE": INCIDENTS_PER_PAGE,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.VigilAutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Vigil public API",

@@ -1,5 +1,6 @@
 """What every endpoint of the JSON API shares: filters that narrow lists only, and a clear answer
-to a format it does not serve, and record addresses built once per view."""
+to a format it does not serve, and record addresses built once per view. (Imported while DRF's
+views are being defined, as the content negotiation: the views' own base is in core.viewsets.)"""
 
 from django.http import Http404
 from django.utils.translation import gettext as _

@@ -35,11 +35,15 @@ class SearchTextFilter(django_filters.CharFilter):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", SEARCH_TEXT_MAX_LENGTH)
+        # Counted as typed, as the API's schema says (maxLength), not after the spaces around it
+        # are dropped; spaces alone are no words to look for.
+        kwargs.setdefault("strip", False)
         super().__init__(*args, **kwargs)
 
 
 class YesNoField(forms.NullBooleanField):
-    """true or false, as a link or a form sends it; anything else is an error, not "no"."""
+    """true or false, as a link or a form sends it; anything else (" true" too, as the API's
+    schema says `boolean`) is an error, not "no"."""
 
     widget = forms.TextInput
     default_error_messages = {"invalid": _("Use true or false (or 1 and 0), not “%(value)s”.")}
@@ -55,7 +59,7 @@ class YesNoField(forms.NullBooleanField):
     }
 
     def to_python(self, value):
-        text = (value or "").strip().lower()
+        text = (value or "").lower()
         if not text:
             return None
         if text not in self.words:
@@ -67,8 +71,15 @@ class YesNoFilter(django_filters.BooleanFilter):
     field_class = YesNoField
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 class IsoDateField(forms.DateField):
-    """A day written YYYY-MM-DD; a well-written day that does not exist (30 February) is told apart."""
+    """A day written YYYY-MM-DD; a well-written day that does not exist (30 February) is told apart.
+
+    Exactly that: not "2012-1-6" nor " 2012-01-06", which the date parser would let through,
+    for the API's schema says `format: date`.
+    """
 
     input_formats = ["%Y-%m-%d"]
     default_error_messages = {
@@ -77,14 +88,16 @@ class IsoDateField(forms.DateField):
     }
 
     def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             return super().to_python(value)
         except forms.ValidationError:
-            if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-                raise forms.ValidationError(
-                    self.error_messages["no_such_day"], code="no_such_day", params={"value": value.strip()}
-                ) from None
-            raise
+            raise forms.ValidationError(
+                self.error_messages["no_such_day"], code="no_such_day", params={"value": value}
+            ) from None
 
 
 class IsoDateFilter(django_filters.DateFilter):
@@ -100,13 +113,14 @@ class SlugsField(django_filters.fields.ModelMultipleChoiceField):
     def clean(self, value):
         if not isinstance(value, list | tuple):
             value = [value] if value else []
+        # Every value given counts, repeated or empty, as the API's schema says (maxItems).
+        if len(value) > MAX_CHOSEN:
+            raise forms.ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"limit": MAX_CHOSEN, "count": len(value)}
+            )
         slugs = list(dict.fromkeys(slug for slug in value if slug != ""))
         if not slugs:
             return []
-        if len(slugs) > MAX_CHOSEN:
-            raise forms.ValidationError(
-                self.error_messages["too_many"], code="too_many", params={"limit": MAX_CHOSEN, "count": len(slugs)}
-            )
         for slug in slugs:
             self.validate_no_null_characters(slug)
         found = {

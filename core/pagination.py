@@ -25,6 +25,15 @@ class BoundedPageNumberPagination(PageNumberPagination):
             number = request.query_params.get(self.page_query_param)
             raise NotFound(capfirst(paginator.no_such_page(number))) from None
 
+    def get_schema_operation_parameters(self, view):
+        """Pages are numbered from 1; an empty `page=` is the first, as no `page` is."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+                parameter["allowEmptyValue"] = True
+        return parameters
+
     def get_paginated_response(self, data):
         size = self.page.paginator.size
         return Response(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, View
 
 from .counting import EXACT_COUNT_LIMIT, BoundedPaginator
+from .parameters import Parameters, repeated_message
 
 
 def filter_errors(filterset) -> list[dict]:
@@ -51,9 +52,11 @@ def query_without_value(query: QueryDict, name: str, value: str, *with_the_last:
 class FilteredListView(ListView):
     """A public list narrowed by a FilterSet, answering bad input instead of ignoring it.
 
-    Invalid parameters get the page with a message naming each parameter and the reason, and
-    HTTP 400; a page number that does not exist gets a message and HTTP 404. Neither shows an
-    empty list as if nothing matched.
+    Invalid parameters, and a second value of a parameter that takes one, get the page with a
+    message naming each parameter and the reason, and HTTP 400; a page number that does not exist
+    gets a message and HTTP 404. Neither shows an empty list as if nothing matched. A parameter
+    the list does not know is named above the results, which are still shown: a person who
+    followed a link with one gets the list, told what was left out (core.parameters).
     """
 
     filterset_class = None
@@ -71,16 +74,23 @@ class FilteredListView(ListView):
         return self.filterset
 
     def get(self, request, *args, **kwargs):
+        problems = Parameters.of(self.filterset_class, "page").problems(request.GET)
+        self.ignored = [{"parameter": name, "without": query_without(request.GET, name)} for name in problems.unknown]
+        self.understood_query = request.GET.copy()
+        for name in problems.unknown:
+            self.understood_query.pop(name)
         filterset = self.get_filterset()
+        errors = [{"parameter": name, "message": repeated_message(), "value": None} for name in problems.repeated]
         if not filterset.is_valid():
+            errors += filter_errors(filterset)
+        if errors:
             self.object_list = filterset.queryset.none()
-            errors = filter_errors(filterset)
             for error in errors:
                 if error["value"] is None:
                     error["without"] = query_without(request.GET, error["parameter"])
                 else:
                     error["without"] = query_without_value(request.GET, error["parameter"], error["value"])
-            context = self.get_invalid_context_data(filterset=filterset, errors=errors)
+            context = self.get_invalid_context_data(filterset=filterset, errors=errors, ignored=self.ignored)
             return self.render_to_response(context, status=400)
         response = super().get(request, *args, **kwargs)
         if self.page_problem:
@@ -104,7 +114,9 @@ class FilteredListView(ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(filterset=self.get_filterset(), **kwargs)
+        context = super().get_context_data(
+            filterset=self.get_filterset(), ignored=self.ignored, understood_query=self.understood_query, **kwargs
+        )
         context["page_problem"] = self.page_problem  # set while paginating, inside super()
         return context
 

@@ -4,12 +4,16 @@ from functools import cached_property
 
 from csp.decorators import csp_update
 from django.db.models import F
+from django.http import Http404
 from django.urls import include, path
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework import routers, viewsets
+from rest_framework import routers
+from rest_framework.response import Response
 
 from core.api import ListFilterBackend
 from core.lookups import AnyOf
+from core.viewsets import APIRootView, ReadOnlyViewSet
 from organisations.api import OrganisationViewSet
 from people.api import PersonViewSet
 from places.models import Place
@@ -23,10 +27,12 @@ from .serializers import (
     IncidentSerializer,
     PlaceWithIncidentsSerializer,
     ProvisionSerializer,
+    RetractedIncidentSerializer,
 )
 
 
-class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(retrieve=extend_schema(responses={200: IncidentDetailSerializer, 410: RetractedIncidentSerializer}))
+class IncidentViewSet(ReadOnlyViewSet):
     """Verified incidents, newest first, with the filters of the public search page."""
 
     serializer_class = IncidentSerializer
@@ -45,8 +51,18 @@ class IncidentViewSet(viewsets.ReadOnlyModelViewSet):
         incident.cite_public_rows()
         return incident
 
+    def retrieve(self, request, *args, **kwargs):
+        """A retracted incident is gone, with the reason, as on its page: those who cited it learn why."""
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            retracted = Incident.objects.publicly_retracted().filter(slug=kwargs["slug"]).first()
+            if retracted is None:
+                raise
+            return Response(RetractedIncidentSerializer(retracted).data, status=410)
 
-class ProvisionViewSet(viewsets.ReadOnlyModelViewSet):
+
+class ProvisionViewSet(ReadOnlyViewSet):
     """Legal provisions, each with its number of public cases; `/api/incidents/?charge=<slug>` lists them."""
 
     serializer_class = ProvisionSerializer
@@ -59,7 +75,7 @@ class ProvisionViewSet(viewsets.ReadOnlyModelViewSet):
         return {**super().get_serializer_context(), "case_counts": public_case_counts()}
 
 
-class PlaceViewSet(viewsets.ReadOnlyModelViewSet):
+class PlaceViewSet(ReadOnlyViewSet):
     """Countries, regions and smaller places with public incidents, each after the place it lies
     in, with all their names and the public incidents inside each; `/api/incidents/?region=<slug>`
     lists them."""
@@ -94,6 +110,7 @@ class PlaceViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 router = routers.DefaultRouter()
+router.APIRootView = APIRootView
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("people", PersonViewSet, basename="person")
 router.register("organisations", OrganisationViewSet, basename="organisation")

@@ -66,6 +66,7 @@ class IncidentFilter(django_filters.FilterSet):
         to_field_name="slug",
         field_name="incident_type",
         error_messages=unknown_slug(_("incident type")),
+        help_text=_("The address of an incident type, such as arrest."),
     )
     person = django_filters.ModelChoiceFilter(
         label=_("Person"),
@@ -73,6 +74,7 @@ class IncidentFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_person",
         error_messages=unknown_slug(_("person")),
+        help_text=_("The address of a person named in public cases."),
     )
     organisation = django_filters.ModelChoiceFilter(
         label=_("Organisation"),
@@ -80,6 +82,7 @@ class IncidentFilter(django_filters.FilterSet):
         to_field_name="slug",
         method="filter_organisation",
         error_messages=unknown_slug(_("organisation")),
+        help_text=_("The address of an organisation."),
     )
     date_from = IsoDateFilter(
         label=_("From"),

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from places.serializers import PlaceReferenceSerializer, PlaceSerializer
@@ -145,6 +146,20 @@ class IncidentDetailSerializer(IncidentSerializer):
 
     class Meta(IncidentSerializer.Meta):
         fields = [*IncidentSerializer.Meta.fields, "place_path", "citations"]
+
+
+class RetractedIncidentSerializer(serializers.ModelSerializer):
+    """A retracted incident: only that it was withdrawn, when and why, as its page says."""
+
+    detail = serializers.SerializerMethodField()
+    reason = serializers.CharField(source="retraction_reason", help_text="Why it was withdrawn from publication.")
+
+    class Meta:
+        model = Incident
+        fields = ["detail", "public_id", "retracted_at", "reason"]
+
+    def get_detail(self, incident: Incident) -> str:
+        return gettext("This record was retracted")
 
 
 class PlaceWithIncidentsSerializer(PlaceSerializer):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from core.filters import YesNoField
+from core.parameters import Parameters
 from core.views import (
     FilteredListView,
     PagedListMixin,
@@ -123,7 +124,13 @@ def active_filters(cleaned: dict, query: QueryDict) -> list[dict]:
 def export_csv(request):
     """The current search as CSV, written row by row so that a large export never sits in memory."""
     filterset = IncidentFilter(request.GET, queryset=Incident.objects.shown_in_lists(), request=request)
-    problems = [f"{error['parameter']}: {error['message']}" for error in filter_errors(filterset)]
+    parameters = Parameters.of(IncidentFilter, "bom")
+    problems = [
+        f"{name}: {message}"
+        for name, messages in parameters.messages(parameters.problems(request.GET)).items()
+        for message in messages
+    ]
+    problems += [f"{error['parameter']}: {error['message']}" for error in filter_errors(filterset)]
     try:
         byte_order_mark = YesNoField(required=False).clean(request.GET.get("bom"))
     except ValidationError as error:

@@ -1,13 +1,12 @@
-from rest_framework import viewsets
-
 from core.api import ListFilterBackend
+from core.viewsets import ReadOnlyViewSet
 
 from .filters import OrganisationFilter
 from .models import Organisation
 from .serializers import OrganisationSerializer
 
 
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(ReadOnlyViewSet):
     """Public organisations; `q` matches any of their names, translations or abbreviations."""
 
     serializer_class = OrganisationSerializer

@@ -1,13 +1,12 @@
-from rest_framework import viewsets
-
 from core.api import ListFilterBackend
+from core.viewsets import ReadOnlyViewSet
 from incidents.querysets import people_in_public_cases
 
 from .filters import PersonFilter
 from .serializers import PersonSerializer
 
 
-class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+class PersonViewSet(ReadOnlyViewSet):
     """People who consented to publication of their name; `q` matches any name variant."""
 
     serializer_class = PersonSerializer

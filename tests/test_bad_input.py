@@ -158,10 +158,12 @@ def test_the_export_answers_only_reads(client, demo):
     assert client.head(EXPORT).status_code == 200
 
 
-def test_repeated_parameters_use_the_last_value(client, demo):
+def test_repeated_parameters_are_refused_each_named_not_read_as_the_last_value(client, demo):
     response = client.get("/incidents/?type=picnic&type=arrest&q=zzz&q=amirova")
-    assert response.status_code == 200
-    assert [incident.slug for incident in response.context["incidents"]] == ["amirova-arrest-aktau-airport-2012"]
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "<code>type</code>: It takes one value; give it once." in html
+    assert "<code>q</code>: It takes one value; give it once." in html
 
 
 PARAMETERS = ["q", "region", "charge", "charge_equivalents", "type", "person", "organisation", "date_from", "date_to"]
