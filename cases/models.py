@@ -514,5 +514,9 @@ class CustodyPeriod(IncidentRow):
         return dated(self.start_date, self.start_precision, relation="since")
 
     @property
+    def end_display(self) -> str:
+        return dated(self.end_date, self.end_precision)
+
+    @property
     def last_confirmed_display(self) -> str:
         return dated(self.last_confirmed, DatePrecision.DAY)
