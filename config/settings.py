@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "organisations",
     "incidents",
     "evidence_files",
+    "cases",
 ]
 
 MIDDLEWARE = [

@@ -100,7 +100,7 @@ class ChargeInline(FollowsIncidentStateInline, admin.TabularInline):
     model = Charge
     extra = 0
     autocomplete_fields = ["person", "provision"]
-    fields = ["person", "provision", "date", "date_precision", "status", "sentence", "sentence_months"]
+    fields = ["person", "provision", "date", "date_precision", "status"]
 
 
 def _add_files_help() -> str:
@@ -512,7 +512,7 @@ class LegalProvisionAdmin(HistoryAdmin):
 
 @admin.register(Charge)
 class ChargeAdmin(IncidentRowAdmin):
-    list_display = ["person", "provision", "status", "date", "sentence"]
+    list_display = ["person", "provision", "status", "date"]
     list_filter = ["status", "provision__jurisdiction"]
     list_select_related = ["person", "provision__jurisdiction", "incident"]
     search_fields = ["person__name", "provision__article", "provision__title_en", "incident__title"]

@@ -8,6 +8,9 @@ itself (only drafts are deleted, nobody verifies their own entry) live on the mo
 RESEARCHER, VERIFIER, ADMINISTRATOR = "Researcher", "Verifier", "Administrator"
 ROLES = (RESEARCHER, VERIFIER, ADMINISTRATOR)
 
+# The records of the cases app, entered like incidents' rows (migrations made before it name them
+# as models to come).
+CASE_RECORDS = ("cases.case", "cases.casecharge", "cases.casestage", "cases.sentence", "cases.custodyperiod")
 # Records researchers enter and correct.
 ENTERED = (
     "sources.source",
@@ -25,11 +28,14 @@ ENTERED = (
     "incidents.charge",
     "incidents.evidence",
     "incidents.incidenttranslation",
+    *CASE_RECORDS,
 )
 # Rows that an incident or a person form removes as part of an edit; an incident itself may be
 # deleted only while it is a draft or rejected (enforced by Incident.delete).
 REMOVABLE = tuple(
-    label for label in ENTERED if label not in {"sources.source", "people.person", "organisations.organisation"}
+    label
+    for label in ENTERED
+    if label not in {"sources.source", "people.person", "organisations.organisation", "cases.case"}
 )
 # Vocabularies that administrators keep; everyone else picks from them. A place's other names are
 # entered by researchers as well ("Mangistau", "Chechnya").

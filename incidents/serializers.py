@@ -77,7 +77,7 @@ class ChargeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Charge
-        fields = ["person", "provision", "status", "date", "date_precision", "sentence", "sentence_months"]
+        fields = ["person", "provision", "status", "date", "date_precision"]
 
 
 class IncidentSerializer(serializers.HyperlinkedModelSerializer):

@@ -24,7 +24,7 @@ from core.views import (
 )
 from evidence_files.models import EvidenceFile
 from places.models import Place
-from sources.models import Citation
+from sources.models import Citation, number_sources
 
 from .export import csv_rows
 from .filters import IncidentFilter
@@ -210,18 +210,6 @@ class IncidentDetailView(DetailView):
             evidence_images=EvidenceFile.objects.public_images().filter(evidence__incident=incident),
             **kwargs,
         )
-
-
-def number_sources(citations: list[Citation]):
-    """Number each cited source once, in order of first citation, and tag every citation with it."""
-    numbers: dict[int, int] = {}
-    sources = []
-    for citation in citations:
-        if citation.source_id not in numbers:
-            numbers[citation.source_id] = len(numbers) + 1
-            sources.append(citation.source)
-        citation.number = numbers[citation.source_id]
-    return sources
 
 
 def timeline_of(incident: Incident) -> list[dict]:

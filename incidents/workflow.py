@@ -382,6 +382,18 @@ ROW_CHANGES = {
 }
 
 
+def register_child_rows(model: type[models.Model], link: str, *, new, changed, removed) -> None:
+    """Make rows of another app, tied to an incident by the foreign key `link`, part of the
+    incident's review: a correction copies them and applies them, and its description names them.
+
+    For the apps above incidents (cases: stages, sentences, custody periods), which incidents
+    does not import; each calls this once, when it is ready.
+    """
+    if (model, link) not in CHILD_ROWS:
+        CHILD_ROWS.append((model, link))
+    ROW_CHANGES[model] = {"new": new, "changed": changed, "removed": removed}
+
+
 def describe_correction(copy: Incident) -> list[str]:
     """What a correction would change on the published incident, for the verifier to check."""
     incident = copy.revision_of

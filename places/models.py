@@ -58,6 +58,7 @@ class Place(SluggedRecord):
         DISTRICT = "district", _("district")
         CITY = "city", _("city or town")
         SITE = "site", _("site")
+        FACILITY = "facility", _("detention facility")
 
     name = models.CharField(
         _("name"), max_length=200, help_text=_("For countries and first-level regions, the ISO 3166 name.")

@@ -129,3 +129,15 @@ def attach_public_citations(records: Iterable[models.Model]) -> None:
     cited = reduce(or_, (Q(content_type=type_id, object_id__in=ids) for type_id, ids in ids_by_type.items()))
     for citation in Citation.objects.public().filter(cited).select_related("source"):
         by_key[citation.content_type_id, citation.object_id].public_citations.append(citation)
+
+
+def number_sources(citations: list[Citation]) -> list[Source]:
+    """Number each cited source once, in order of first citation, and tag every citation with it."""
+    numbers: dict[int, int] = {}
+    sources = []
+    for citation in citations:
+        if citation.source_id not in numbers:
+            numbers[citation.source_id] = len(numbers) + 1
+            sources.append(citation.source)
+        citation.number = numbers[citation.source_id]
+    return sources

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from evidence_files.models import EvidenceAccess
-from incidents.models import Charge, Incident, IncidentType, Involvement, LegalProvision
+from incidents.models import Incident, IncidentType, Involvement
 from people.models import Person
 from places.models import Place
 
@@ -109,24 +109,6 @@ def test_an_involvement_naming_two_actors_is_a_form_error(staff_client, demo):
     }
     response = staff_client.post(admin_url(Involvement, "add"), data)
     assert "Name exactly one actor" in response.content.decode()
-
-
-def test_a_sentence_without_a_conviction_is_a_form_error(staff_client, demo):
-    page = staff_client.get(admin_url(Charge, "add"))
-    data = {
-        **empty_inlines(page),
-        "person": Person.objects.get(slug="ajzhangul-amirova").pk,
-        "provision": LegalProvision.objects.get(article="164").pk,
-        "incident": Incident.objects.get(slug="amirova-arrest-aktau-airport-2012").pk,
-        "status": "charged",
-        "date_precision": "day",
-        "sentence": "Five years",
-        "sentence_months": "60",
-    }
-    response = staff_client.post(admin_url(Charge, "add"), data)
-    assert response.status_code == 200
-    assert "Only a conviction carries a sentence." in response.content.decode()
-    assert Charge.objects.count() == 2
 
 
 def test_a_place_cannot_be_moved_inside_itself(staff_client, demo):

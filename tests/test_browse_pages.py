@@ -135,10 +135,10 @@ def test_charges_list_counts_only_public_cases(client, demo):
     assert counts[provision.slug] == 1
 
 
-def test_provision_page_lists_cases_with_status_and_sentence_and_marks_equivalents(client, demo):
+def test_provision_page_lists_cases_with_status_and_marks_equivalents(client, demo):
     html = html_of(client, "/charges/kz-penal-code-1997-article-164/")
     cases = html.split("Cases under this article", 1)[1]
-    assert "Natalia Sokolova" in cases and "Convicted" in cases and "Six years&#x27; imprisonment" in cases
+    assert "Natalia Sokolova" in cases and "Convicted" in cases
     assert "Ajzhangul Amirova" in cases and "Charged, 6 January 2012" in cases
     newer = html_of(client, "/charges/kz-penal-code-2014-article-174/")
     own, marked = newer.split("Cases under its equivalents in other editions", 1)

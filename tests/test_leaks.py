@@ -2,12 +2,13 @@
 
 Each hidden thing carries a unique marker word. PUBLIC_URLS lists every public address; add new
 public pages, exports and API endpoints there (placeholders: {incident}, {person},
-{organisation}, {provision}, {place}, {marker}) and they are walked for every record and marker.
+{organisation}, {provision}, {place}, {case}, {marker}) and they are walked for every record and marker.
 """
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
+from cases.models import Case, CaseCharge, CaseStage, CustodyPeriod, Sentence
 from incidents import workflow
 from incidents.models import Charge, Evidence, Incident, Involvement, LegalProvision
 from organisations.models import Organisation
@@ -40,6 +41,7 @@ PUBLIC_URLS = [
     "/charges/",
     "/charges/{provision}/",
     "/regions/{place}/",
+    "/cases/{case}/",
     "/api/incidents/",
     "/api/incidents/?q={marker}",
     "/api/incidents/{incident}/",
@@ -71,6 +73,11 @@ MARKERS = {
     "person notes": "Ravennotes",
     "review note": "Sealreviewnote",
     "charged without consent": "Tapircharged",
+    "sentenced without consent": "Urialsentenced",
+    "held without consent": "Vicunaheld",
+    "confidential case": "Walruscase",
+    "case notes": "Xeruscasenotes",
+    "row of a correction": "Yakcorrection",
 }
 
 
@@ -130,9 +137,27 @@ def hidden_records(demo):
         ),
     )
 
+    case = Case.objects.create(title="Public host case", private_notes=MARKERS["case notes"])
+    case.incidents.add(host)
+    CaseCharge.objects.create(case=case, charge=Charge.objects.get(incident=host, person=charged))
+    sentenced = Person.objects.create(name=f"Oleg {MARKERS['sentenced without consent']}", consent_to_publish=False)
+    Sentence.objects.create(
+        case=case, incident=host, person=sentenced, kind="fine", fine_amount=10, fine_currency="KZT"
+    )
+    Sentence.objects.create(case=case, incident=host, person=hidden_person, kind="imprisonment", term_months=12)
+    held = Person.objects.create(name=f"Rita {MARKERS['held without consent']}", consent_to_publish=False)
+    CustodyPeriod.objects.create(person=held, incident=host, case=case, kind="police", start_date=host.start_date)
+    hidden_case = Case.objects.create(title=f"Case {MARKERS['confidential case']}", confidential=True)
+    hidden_case.incidents.add(host)
+    draft = Incident.objects.get(status="draft")
+    draft_case = Case.objects.create(title=f"Case {MARKERS['draft']}")
+    draft_case.incidents.add(draft)
+    CaseStage.objects.create(case=case, incident=draft, kind="appeal", outcome_note=MARKERS["draft"])
+
     correction = workflow.propose_correction(incident=host, by=researcher)
     correction.title = f"Incident {MARKERS['pending correction']}"
     correction.save()
+    CaseStage.objects.create(case=case, incident=correction, kind="trial", outcome_note=MARKERS["row of a correction"])
     return host
 
 
@@ -143,6 +168,7 @@ def public_urls() -> list[str]:
         "organisation": list(Organisation.objects.values_list("slug", flat=True)),
         "provision": list(LegalProvision.objects.values_list("slug", flat=True)),
         "place": list(Place.objects.filter(incidents__isnull=False).values_list("slug", flat=True).distinct()),
+        "case": list(Case.objects.values_list("slug", flat=True)),
         "marker": list(MARKERS.values()),
     }
     urls = []
@@ -192,6 +218,7 @@ def hidden_paths(marker: str) -> list[str]:
             )
         ),
     ]
+    slugs += [f"/{slug}/" for slug in Case.objects.exclude(pk__in=Case.objects.public()).values_list("slug", flat=True)]
     return [path for path in slugs if word in path]
 
 
@@ -202,3 +229,11 @@ def test_the_public_host_page_is_really_walked(client, hidden_records):
     assert "Person A" in html and "Detained overnight" in html
     assert "Person B" in html  # the charged person without consent
     assert "Public report" in html
+
+
+def test_the_public_host_case_page_is_really_walked(client, hidden_records):
+    html = client.get("/cases/public-host-case/").content.decode()
+    assert "Public host case" in html
+    assert "Person A" in html and "Person B" in html  # the charged and the sentenced person without consent
+    assert "Fine, 10.00 KZT" in html
+    assert client.get(f"/cases/case-{MARKERS['confidential case'].casefold()}/").status_code == 404

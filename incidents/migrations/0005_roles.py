@@ -1,7 +1,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from incidents.roles import grant_role_permissions
+from incidents.roles import CASE_RECORDS, grant_role_permissions
 
 
 def create_roles(apps, schema_editor):
@@ -16,7 +16,7 @@ def create_roles(apps, schema_editor):
         apps.get_model("auth", "Group"),
         apps.get_model("auth", "Permission"),
         former_app_labels={"evidence_files": "incidents"},
-        models_to_come=frozenset({"places.placename", "incidents.incidenttranslation"}),
+        models_to_come=frozenset({"places.placename", "incidents.incidenttranslation", *CASE_RECORDS}),
     )
 
 

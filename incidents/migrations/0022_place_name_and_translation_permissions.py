@@ -1,7 +1,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from incidents.roles import grant_role_permissions
+from incidents.roles import CASE_RECORDS, grant_role_permissions
 
 
 def grant_place_name_permissions(apps, schema_editor):
@@ -12,7 +12,9 @@ def grant_place_name_permissions(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    grant_role_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    grant_role_permissions(
+        apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), models_to_come=frozenset(CASE_RECORDS)
+    )
 
 
 class Migration(migrations.Migration):

@@ -128,8 +128,7 @@ class Charge(PublicRecord):
         _("date known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
-    sentence = models.CharField(_("sentence"), max_length=300, blank=True, help_text=_("As pronounced."))
-    sentence_months = models.PositiveIntegerField(_("sentence length in months"), null=True, blank=True)
+    # A sentence is not a charge's: it belongs to a defendant in a judgment (`cases.Sentence`).
     # The incident's sample bucket, copied on save: the charges of the estimation sample then
     # have an index of their own (`charge_sample`), so the charge facet of a large search reads
     # them directly instead of probing the charges of each sample incident one by one.
@@ -151,13 +150,6 @@ class Charge(PublicRecord):
             models.Index(
                 fields=["incident", "provision", "person"], name="charge_sample", condition=Q(sample_bucket=0)
             ),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status="convicted") | Q(sentence="", sentence_months__isnull=True),
-                name="charge_sentence_only_on_conviction",
-                violation_error_message=_("Only a conviction carries a sentence."),
-            )
         ]
 
     def __str__(self):

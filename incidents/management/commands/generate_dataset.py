@@ -256,7 +256,9 @@ class IncidentPlan:
         involvements.append(Involvement(incident=incident, role="witness", person_id=rng.choice(self.people)))
         if rng.random() < 0.3:
             status = rng.choice(Charge.Status.values)
-            months = rng.randint(6, 120) if status == Charge.Status.CONVICTED else None
+            if status == Charge.Status.CONVICTED:
+                # Once a sentence length; still drawn, so that a seed makes the same data as before.
+                rng.randint(6, 120)
             charges.append(
                 Charge(
                     public_id=uuid.UUID(int=rng.getrandbits(128), version=4),
@@ -266,8 +268,6 @@ class IncidentPlan:
                     date=incident.start_date,
                     date_precision=incident.start_precision,
                     status=status,
-                    sentence_months=months,
-                    sentence=f"{months} months" if months else "",
                     sample_bucket=incident.sample_bucket,
                 )
             )

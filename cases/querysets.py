@@ -1,0 +1,90 @@
+"""What the public may see of cases, sentences and custody, written once.
+
+Rows are public through the incident that documents them (`incidents.querysets.of_public_incident`,
+the incidents' own rule) and a case that is not confidential. A case is public when it is not
+confidential and spans a public incident. Defendants without consent are pseudonymised on the case
+page, as on incident pages; custody periods, which list a person as held, are public only for people
+who may be named.
+"""
+
+import datetime
+
+from django.apps import apps
+from django.db import models
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+
+from incidents.querysets import of_public_incident
+from people.querysets import PUBLIC_PERSON, PUBLICLY_NAMED
+
+# An open custody period not confirmed by a source for this long is "status unknown", not "held".
+CONFIRMATION_MONTHS = 12
+
+
+def twelve_months_before(day: datetime.date) -> datetime.date:
+    """The same day a year earlier (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def person_is(rule: dict, relation: str = "person") -> Q:
+    return Q(**{f"{relation}__{field}": value for field, value in rule.items()})
+
+
+def of_public_case(relation: str = "case") -> Q:
+    return Q(**{f"{relation}__confidential": False})
+
+
+class CaseQuerySet(models.QuerySet):
+    def public(self):
+        """Cases the public may read: not confidential, and spanning at least one public incident."""
+        incidents = apps.get_model("incidents", "Incident").objects.public().filter(cases=OuterRef("pk"))
+        return self.filter(confidential=False).filter(Exists(incidents))
+
+
+class CaseStageQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(of_public_incident(), of_public_case())
+
+
+class SentenceQuerySet(models.QuerySet):
+    def public(self):
+        """Public sentences; a defendant without consent is shown under a pseudonym."""
+        return self.filter(of_public_incident(), of_public_case(), person_is(PUBLIC_PERSON))
+
+
+class CustodyPeriodQuerySet(models.QuerySet):
+    def public(self):
+        """Public custody periods: of a public incident, a person who may be named, and no
+        confidential case."""
+        return self.filter(
+            of_public_incident(),
+            person_is(PUBLICLY_NAMED),
+            Q(case__isnull=True) | of_public_case(),
+        )
+
+    def covering(self, day: datetime.date):
+        """Periods that may include the day: begun by then (to the precision of the start), and
+        open or ended on or after it."""
+        return self.filter(Q(period_start__lte=day), Q(period_end__isnull=True) | Q(period_end__gte=day))
+
+    def held_on(self, day: datetime.date):
+        """Who is held on the day: the public periods that cover it, each with `status_unknown`.
+
+        An open period whose last confirmation is more than CONFIRMATION_MONTHS before the day is
+        `status_unknown` (shown as "status unknown since <last_confirmed>", not as held); narrow
+        with `.confirmed()` or `.status_unknown()`. The Python twin is `CustodyPeriod.status_unknown_on`.
+        """
+        stale = Q(period_end__isnull=True, last_confirmed__lt=twelve_months_before(day))
+        return (
+            self.public().covering(day).annotate(status_unknown=ExpressionWrapper(stale, output_field=BooleanField()))
+        )
+
+    def confirmed(self):
+        """After `held_on`: only the people held as far as a recent source says."""
+        return self.filter(status_unknown=False)
+
+    def status_unknown(self):
+        """After `held_on`: open periods whose sources have gone quiet for over 12 months."""
+        return self.filter(status_unknown=True)
