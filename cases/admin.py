@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.admin import HistoryAdmin
 from incidents.admin import IncidentCitationInline, IncidentRowAdmin
@@ -159,7 +159,7 @@ class CaseAdmin(NotesIncidentEditsAdmin, HistoryAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "number", "summary", "incidents"]}),
         (gettext_lazy("Staff only"), {"fields": ["private_notes", "confidential"]}),
-        (gettext_lazy("Record"), {"fields": ["public_id", "created_at", "updated_at"]}),
+        (pgettext_lazy("fieldset", "Record"), {"fields": ["public_id", "created_at", "updated_at"]}),
     ]
 
 
