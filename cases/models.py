@@ -511,6 +511,11 @@ class CustodyPeriod(IncidentRow):
         start = dated(self.start_date, self.start_precision)
         if self.end_date:
             return f"{start} – {dated(self.end_date, self.end_precision)}"
+        return self.since_display
+
+    @property
+    def since_display(self) -> str:
+        """ "since 6 January 2012", "since May 2011"."""
         return dated(self.start_date, self.start_precision, relation="since")
 
     @property

@@ -11,8 +11,9 @@ import datetime
 
 from django.apps import apps
 from django.db import models
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 
+from core.text import search_words, starts_a_word
 from incidents.querysets import of_public_incident
 from people.querysets import PUBLIC_PERSON, PUBLICLY_NAMED
 
@@ -88,3 +89,68 @@ class CustodyPeriodQuerySet(models.QuerySet):
     def status_unknown(self):
         """After `held_on`: open periods whose sources have gone quiet for over 12 months."""
         return self.filter(status_unknown=True)
+
+    def in_regions(self, places):
+        """Periods of a case from any of these places (the documenting incident's place), or spent
+        in a facility inside one of them."""
+        either = Q()
+        for place in places:
+            either |= Q(incident__place_path__startswith=place.path) | Q(facility__path__startswith=place.path)
+        return self.filter(either)
+
+    def charged_under(self, provisions):
+        """Periods of people charged under one of these provisions in the same case, or, for a
+        period outside any case, in the incident that documents it: the articles they are held on."""
+        charges = (
+            apps.get_model("incidents", "Charge")
+            .objects.public()
+            .filter(
+                Q(case_link__case=OuterRef("case")) | Q(incident=OuterRef("incident")),
+                person=OuterRef("person"),
+                provision__in=provisions,
+            )
+        )
+        return self.filter(Exists(charges))
+
+    def of_members_of(self, organisation):
+        """Periods of people who belong (or belonged) to the organisation."""
+        memberships = apps.get_model("organisations", "Membership").objects.filter(
+            person=OuterRef("person"), organisation=organisation
+        )
+        return self.filter(Exists(memberships))
+
+    def naming(self, query: str):
+        """Periods of people with every word of the query beginning a word of their name or of
+        one of its spellings, as the people search reads it."""
+        return self.filter(person__in=apps.get_model("people", "Person").objects.matching(query))
+
+    def naming_alike(self, query: str):
+        """`naming`, with each word also found when spelled much like a word of a name (pg_trgm's
+        strict word similarity, as the incident search reads a misspelled name). PostgreSQL only;
+        read on the periods already narrowed, a few thousand names at most."""
+        variants = apps.get_model("people", "NameVariant").objects.filter(person=OuterRef("person"))
+        condition = Q()
+        for word in search_words(query):
+            variant_alike = starts_a_word("normalised", word) | Q(normalised__trigram_strict_word_similar=word)
+            condition &= (
+                starts_a_word("person__name_normalised", word)
+                | Q(person__name_normalised__trigram_strict_word_similar=word)
+                | Exists(variants.filter(variant_alike))
+            )
+        return self.filter(condition)
+
+    def held_counts(self, days: list[datetime.date]) -> dict[datetime.date, int]:
+        """How many people were held (confirmed, as `held_on(...).confirmed()`) on each of the days,
+        in one query: the public periods read once, each day a filtered count of distinct people."""
+        counts = {
+            day.isoformat(): Count(
+                "person",
+                distinct=True,
+                filter=Q(period_start__lte=day)
+                & (Q(period_end__gte=day) | Q(period_end__isnull=True, last_confirmed__gte=twelve_months_before(day))),
+            )
+            for day in days
+        }
+        earliest = min(days)
+        rows = self.public().filter(Q(period_end__isnull=True) | Q(period_end__gte=earliest)).aggregate(**counts)
+        return {day: rows[day.isoformat()] for day in days}

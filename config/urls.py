@@ -10,7 +10,7 @@ urlpatterns = [
     path("api/", include("incidents.api")),
     path("people/", include("people.urls")),
     path("organisations/", include("organisations.urls")),
-    path("cases/", include("cases.urls")),
+    path("", include("cases.urls")),
     path("", include("evidence_files.urls")),
     path("", include("incidents.urls")),
 ]

@@ -88,6 +88,8 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def size(self) -> ResultSize:
+        if isinstance(self.object_list, list):  # rows already read (`cases.detained`): all counted
+            return ResultSize(len(self.object_list))
         return size_of(self.object_list)
 
     @cached_property

@@ -1,8 +1,9 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage
-from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, View
 
 from .counting import EXACT_COUNT_LIMIT, BoundedPaginator
+from .filters import YesNoField
 from .parameters import Parameters, repeated_message
 
 
@@ -25,6 +27,29 @@ def filter_errors(filterset) -> list[dict]:
         for name, errors in filterset.form.errors.as_data().items()
         for error in errors
     ]
+
+
+def export_problems(query: QueryDict, filterset) -> list[str]:
+    """Why an export of a search cannot be made, one line per problem: a parameter it does not
+    take, a value it cannot read, or a `bom` that is neither yes nor no. A file is never made
+    from a search other than the one asked for."""
+    parameters = Parameters.of(type(filterset), "bom")
+    problems = [
+        f"{name}: {message}"
+        for name, messages in parameters.messages(parameters.problems(query)).items()
+        for message in messages
+    ]
+    problems += [f"{error['parameter']}: {error['message']}" for error in filter_errors(filterset)]
+    try:
+        YesNoField(required=False).clean(query.get("bom"))
+    except ValidationError as error:
+        problems += [f"bom: {message}" for message in error.messages]
+    return problems
+
+
+def export_refused(problems: list[str]) -> HttpResponse:
+    message = _("The export was not made:") + "\n" + "\n".join(problems) + "\n"
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 
 def query_without(query: QueryDict, *names: str) -> str:

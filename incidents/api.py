@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework import routers
 from rest_framework.response import Response
 
+from cases.api import DetainedViewSet
 from core.api import ListFilterBackend
 from core.lookups import AnyOf
 from core.viewsets import APIRootView, ReadOnlyViewSet
@@ -116,6 +117,7 @@ router.register("people", PersonViewSet, basename="person")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("charges", ProvisionViewSet, basename="provision")
 router.register("places", PlaceViewSet, basename="place")
+router.register("detained", DetainedViewSet, basename="detained")
 
 app_name = "api"
 

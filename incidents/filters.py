@@ -9,6 +9,8 @@ from functools import cached_property
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -22,7 +24,13 @@ from .querysets import people_in_public_cases
 
 
 def unknown_slug(what: str) -> dict[str, str]:
-    return {"invalid_choice": _("There is no %(what)s with the address “%%(value)s”.") % {"what": what}}
+    """The message for an address that names no record, put together when it is shown: made once,
+    when the filters are defined, it would stay in the language of that moment."""
+
+    def message() -> str:
+        return gettext("There is no %(what)s with the address “%%(value)s”.") % {"what": what}
+
+    return {"invalid_choice": lazy(message, str)()}
 
 
 class IncidentFilterForm(forms.Form):

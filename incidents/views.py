@@ -1,24 +1,23 @@
 from anyascii import anyascii
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import Http404, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
+from cases.detained import HeldTrend
 from core.filters import YesNoField
-from core.parameters import Parameters
 from core.views import (
     FilteredListView,
     PagedListMixin,
     PermanentAddressView,
-    filter_errors,
+    export_problems,
+    export_refused,
     query_without,
     query_without_value,
 )
@@ -42,7 +41,12 @@ class HomeView(ListView):
 
     def get_context_data(self, **kwargs):
         results = SearchResults.of(Incident.objects.public())
-        return super().get_context_data(incident_count=results.size, incident_types=results.types(), **kwargs)
+        return super().get_context_data(
+            incident_count=results.size,
+            incident_types=results.types(),
+            held=HeldTrend.up_to(timezone.localdate()),
+            **kwargs,
+        )
 
 
 class SearchResultsMixin:
@@ -101,11 +105,12 @@ MULTIPLE = {"region", "charge"}
 QUALIFIERS = {"charge": ["charge_equivalents"]}
 
 
-def active_filters(cleaned: dict, query: QueryDict) -> list[dict]:
+def active_filters(cleaned: dict, query: QueryDict, labels: dict = FILTER_LABELS) -> list[dict]:
     """The narrowing filters in force, one entry per value, each with the address of the search
-    without that value."""
+    without that value. `labels`: the filters shown, those of a search of records other than
+    incidents."""
     active = []
-    for name, label in FILTER_LABELS.items():
+    for name, label in labels.items():
         chosen = cleaned.get(name)
         if not chosen:
             continue
@@ -124,20 +129,10 @@ def active_filters(cleaned: dict, query: QueryDict) -> list[dict]:
 def export_csv(request):
     """The current search as CSV, written row by row so that a large export never sits in memory."""
     filterset = IncidentFilter(request.GET, queryset=Incident.objects.shown_in_lists(), request=request)
-    parameters = Parameters.of(IncidentFilter, "bom")
-    problems = [
-        f"{name}: {message}"
-        for name, messages in parameters.messages(parameters.problems(request.GET)).items()
-        for message in messages
-    ]
-    problems += [f"{error['parameter']}: {error['message']}" for error in filter_errors(filterset)]
-    try:
-        byte_order_mark = YesNoField(required=False).clean(request.GET.get("bom"))
-    except ValidationError as error:
-        problems += [f"bom: {message}" for message in error.messages]
+    problems = export_problems(request.GET, filterset)
     if problems:
-        message = _("The export was not made:") + "\n" + "\n".join(problems) + "\n"
-        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return export_refused(problems)
+    byte_order_mark = YesNoField(required=False).clean(request.GET.get("bom"))
     rows = csv_rows(filterset.qs.with_public_actors_and_charges(), request.build_absolute_uri, bool(byte_order_mark))
     response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export_file_name(filterset)}"'

@@ -71,6 +71,8 @@ def test_pages_fit_a_small_phone_screen(live_server, browser):
         "/regions/mangghystau-oblysy/",
         "/regions/",
         "/incidents/?region=aktau&region=zhanaozen&charge=kz-penal-code-1997-article-164",
+        "/detained/?status=unknown",
+        "/detained/?on=2012-01-07",
     ):
         small.goto(f"{live_server.url}{path}")
         wide = small.evaluate(
@@ -79,6 +81,28 @@ def test_pages_fit_a_small_phone_screen(live_server, browser):
         )
         assert small.evaluate("document.documentElement.scrollWidth") <= 360, (path, wide)
     context.close()
+
+
+def test_a_visitor_asks_who_was_held_on_a_past_day(live_server, page, artifacts):
+    call_command("load_demo", verbosity=0)
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Held today", exact=True).click()
+    page.wait_for_url("**/detained/")
+    assert page.locator("#results-heading").inner_text() == "0 people held, longest held first"
+    page.get_by_role("link", name="And 1 person whose status is unknown: no news for over 12 months").click()
+    page.wait_for_url("**status=unknown*")
+    assert "Status unknown since 6 January 2012" in page.locator("li.detainee").inner_text()
+    page.get_by_role("link", name="Back to the people held").click()
+    page.get_by_label("On the day").fill("2012-01-07")
+    page.get_by_label("Kind of custody").select_option("police")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**on=2012-01-07*")
+    assert page.locator("h1").inner_text() == "Who was held on 7 January 2012"
+    entry = page.locator("li.detainee").inner_text()
+    assert "Ajzhangul Amirova" in entry and "2 days in custody, since 6 January 2012" in entry
+    page.screenshot(path=artifacts / "detained-on-a-day.png", full_page=True)
+    page.get_by_role("link", name="Prosecution of Ajzhangul Amirova for inciting social discord").click()
+    page.wait_for_url("**/cases/ajzhangul-amirova-article-164/")
 
 
 def test_a_visitor_without_javascript_chooses_two_regions_and_removes_one(live_server, browser):

@@ -230,7 +230,18 @@ WALKED_PAGES = [
     "/incidents/?region=mangghystau-oblysy&region=almaty&charge=kz-penal-code-1997-article-164",
     "/incidents/no-such-incident/",
     "/people/?page=99",
+    "/cases/ajzhangul-amirova-article-164/",
+    "/detained/",
+    "/detained/?status=unknown",
+    "/detained/?on=2012-01-07",
 ]
+
+
+@pytest.mark.parametrize("address", ["/incidents/", "/detained/", "/api/incidents/", "/api/detained/"])
+def test_an_address_that_names_nothing_is_refused_in_the_readers_language(client, demo, address):
+    response = client.get(f"{address}?region=atlantis", headers={"accept-language": "ru"})
+    assert response.status_code == 400
+    assert "Не найдено: место с адресом «atlantis»." in response.content.decode()
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

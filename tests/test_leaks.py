@@ -42,6 +42,13 @@ PUBLIC_URLS = [
     "/charges/{provision}/",
     "/regions/{place}/",
     "/cases/{case}/",
+    "/detained/",
+    "/detained/?status=unknown",
+    "/detained/?status=unknown&q={marker}",
+    "/detained/?status=unknown&region={place}",
+    "/detained/export.csv?status=unknown",
+    "/api/detained/?status=unknown",
+    "/api/detained/?status=unknown&q={marker}",
     "/api/incidents/",
     "/api/incidents/?q={marker}",
     "/api/incidents/{incident}/",
@@ -78,6 +85,8 @@ MARKERS = {
     "confidential case": "Walruscase",
     "case notes": "Xeruscasenotes",
     "row of a correction": "Yakcorrection",
+    "held in a draft incident": "Zebuheld",
+    "held in a confidential case": "Addaxheld",
 }
 
 
@@ -150,6 +159,25 @@ def hidden_records(demo):
     hidden_case = Case.objects.create(title=f"Case {MARKERS['confidential case']}", confidential=True)
     hidden_case.incidents.add(host)
     draft = Incident.objects.get(status="draft")
+    CustodyPeriod.objects.create(
+        person=Person.objects.create(name=f"Nina {MARKERS['held in a draft incident']}"),
+        incident=draft,
+        kind="pre_trial",
+        start_date=host.start_date,
+    )
+    CustodyPeriod.objects.create(
+        person=Person.objects.create(name=f"Timur {MARKERS['held in a confidential case']}"),
+        incident=host,
+        case=hidden_case,
+        kind="pre_trial",
+        start_date=host.start_date,
+    )
+    CustodyPeriod.objects.create(
+        person=Person.objects.create(name="Public Held Person"),
+        incident=host,
+        kind="police",
+        start_date=host.start_date,
+    )
     draft_case = Case.objects.create(title=f"Case {MARKERS['draft']}")
     draft_case.incidents.add(draft)
     CaseStage.objects.create(case=case, incident=draft, kind="appeal", outcome_note=MARKERS["draft"])
@@ -237,3 +265,9 @@ def test_the_public_host_case_page_is_really_walked(client, hidden_records):
     assert "Person A" in html and "Person B" in html  # the charged and the sentenced person without consent
     assert "Fine, 10.00 KZT" in html
     assert client.get(f"/cases/case-{MARKERS['confidential case'].casefold()}/").status_code == 404
+
+
+def test_the_list_of_people_held_is_really_walked(client, hidden_records):
+    html = client.get("/detained/?status=unknown").content.decode()
+    assert "Public Held Person" in html
+    assert "Ajzhangul Amirova" in html
