@@ -9,6 +9,7 @@ hierarchy below each chosen region; years are clipped to the current date range 
 link never widens the search.
 """
 
+import calendar
 import datetime
 from collections import Counter
 from collections.abc import Sequence
@@ -18,17 +19,24 @@ from operator import itemgetter
 
 from django.db import connections
 from django.db.models import Count, IntegerField
-from django.db.models.functions import Cast, ExtractYear
+from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from core import counting
 from core.counting import estimated, grouped
+from core.dates import DatePrecision, format_date
 from places.models import Place
 
 from .models import Charge, IncidentType, LegalProvision
 from .querysets import SAMPLE_SHARE
 
 MAX_YEARS = 150
+MAX_MONTHS = MAX_YEARS * 12
+# A search whose results span up to this many months is charted by month, a longer one by year.
+MONTHS_CHARTED = 36
+# The most years the time axis names, so that they fit a phone's width; every bar is named in its
+# title and in the table.
+AXIS_LABELS = 6
 FACET_LENGTH = 10
 
 
@@ -45,11 +53,15 @@ class Bucket:
         return grouped(self.count) if self.exact else estimated(self.count)
 
 
+def month_number(field: str):
+    """The month of a date as one integer, year × 12 + month − 1: months compare and count as numbers."""
+    return Cast(ExtractYear(field), IntegerField()) * 12 + Cast(ExtractMonth(field), IntegerField()) - 1
+
+
 def incident_facet_rows(incidents):
-    """(place path, type, first year, last year) of each incident, the years as integers."""
+    """(place path, type, first month, last month) of each incident, the months as `month_number`s."""
     return incidents.order_by().annotate(
-        first_year=Cast(ExtractYear("period_start"), IntegerField()),
-        last_year=Cast(ExtractYear("period_end"), IntegerField()),
+        first_month=month_number("period_start"), last_month=month_number("period_end")
     )
 
 
@@ -62,7 +74,7 @@ def fetch(query) -> list[tuple]:
 
 
 class FacetRows:
-    """(id, place path, type, first year, last year) of some incidents, read once per page.
+    """(id, place path, type, first month, last month) of some incidents, read once per page.
 
     The rows feed the four facets, the region, type and year ones tallied in Python, the charge
     one narrowed to their ids; and their number is a size. The filter is evaluated once for the
@@ -77,7 +89,7 @@ class FacetRows:
     @cached_property
     def rows(self) -> list[tuple[int, str, int, int, int]]:
         query = incident_facet_rows(self.incidents).values_list(
-            "pk", "place_path", "incident_type", "first_year", "last_year"
+            "pk", "place_path", "incident_type", "first_month", "last_month"
         )
         return fetch(query[: self.limit] if self.limit else query)
 
@@ -126,22 +138,22 @@ class Counted:
 
     @cached_property
     def tallies(self) -> "Tallies":
-        """The counts behind the region, type and year facets, from one query (or from the rows
-        already read), so the search is evaluated once for the three of them."""
+        """The counts behind the region, type and time facets, from one query (or from the rows
+        already read), so the search is evaluated once for all of them."""
         if self.rows is not None:
             rows = self.rows.rows
-            by_path, by_type, by_years = (Counter(map(itemgetter(*columns), rows)) for columns in ([1], [2], [3, 4]))
-            return Tallies(by_path, by_type, by_years)
+            by_path, by_type, by_months = (Counter(map(itemgetter(*columns), rows)) for columns in ([1], [2], [3, 4]))
+            return Tallies(by_path, by_type, by_months)
         groups = fetch(
             incident_facet_rows(self.incidents)
-            .values_list("place_path", "incident_type", "first_year", "last_year")
+            .values_list("place_path", "incident_type", "first_month", "last_month")
             .annotate(count=Count("pk"))
         )
         tallies = Tallies(Counter(), Counter(), Counter())
-        for path, type_id, first_year, last_year, count in groups:
+        for path, type_id, first_month, last_month, count in groups:
             tallies.by_path[path or ""] += count
             tallies.by_type[type_id] += count
-            tallies.by_years[first_year, last_year] += count
+            tallies.by_months[first_month, last_month] += count
         return tallies
 
 
@@ -149,7 +161,15 @@ class Counted:
 class Tallies:
     by_path: Counter[str]
     by_type: Counter[int]
-    by_years: Counter[tuple[int, int]]
+    # (first month, last month) of the incidents' periods, as `month_number`s.
+    by_months: Counter[tuple[int, int]]
+
+    @cached_property
+    def by_years(self) -> Counter[tuple[int, int]]:
+        years: Counter[tuple[int, int]] = Counter()
+        for (first, last), count in self.by_months.items():
+            years[first // 12, last // 12] += count
+        return years
 
 
 def top(buckets: list[Bucket], limit: int | None) -> list[Bucket]:
@@ -278,15 +298,110 @@ def year_buckets(
     return buckets
 
 
+def month_buckets(
+    counted: Counted, date_from: datetime.date | None = None, date_to: datetime.date | None = None
+) -> list[Bucket]:
+    """Every month the results cover, oldest first, each with the results whose period overlaps
+    it, months without any included: `year_buckets` by the month, for a search of a few years."""
+    today = timezone.localdate()
+    this_month = today.year * 12 + today.month - 1
+    first_allowed = date_from.year * 12 + date_from.month - 1 if date_from else None
+    last_allowed = date_to.year * 12 + date_to.month - 1 if date_to else None
+    counts: Counter[int] = Counter()
+    for (first, last), count in counted.tallies.by_months.items():
+        end = min(last, max(first, this_month), last_allowed if last_allowed is not None else last)
+        start = max(first, first_allowed if first_allowed is not None else first, end - MAX_MONTHS + 1)
+        for month in range(start, end + 1):
+            counts[month] += count
+    if not counts:
+        return []
+    buckets = []
+    for month in range(min(counts), max(counts) + 1):
+        start = datetime.date(month // 12, month % 12 + 1, 1)
+        end = datetime.date(start.year, start.month, calendar.monthrange(start.year, start.month)[1])
+        start, end = max(start, date_from) if date_from else start, min(end, date_to) if date_to else end
+        label = format_date(start, DatePrecision.MONTH)
+        buckets.append(counted.bucket(label, counts[month], date_from=start, date_to=end))
+    return buckets
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    bucket: Bucket
+    # Out of 100: the share of the tallest bar, for bars drawn in SVG without styles.
+    height: int
+    # Whether the axis names it: a label under every bar would overlap on a phone.
+    labelled: bool
+
+    @property
+    def top(self) -> int:
+        return 100 - self.height
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The results over time, by month for a span of up to MONTHS_CHARTED months, else by year."""
+
+    by_month: bool
+    bars: list[ChartBar]
+
+    @property
+    def tallest(self) -> Bucket:
+        return max((bar.bucket for bar in self.bars), key=lambda bucket: bucket.count)
+
+
+def timeline(counted: Counted, years: list[Bucket], date_from=None, date_to=None) -> Timeline | None:
+    """`years`: the year facet (newest first), from which the span is read."""
+    if not years:
+        return None
+    by_month = int(years[0].label) - int(years[-1].label) < MONTHS_CHARTED // 12
+    if by_month:
+        buckets = month_buckets(counted, date_from, date_to)
+    else:
+        present = {int(bucket.label): bucket for bucket in years}
+        buckets = [
+            present.get(year)
+            or counted.bucket(str(year), 0, date_from=datetime.date(year, 1, 1), date_to=datetime.date(year, 12, 31))
+            for year in range(min(present), max(present) + 1)
+        ]
+    highest = max(bucket.count for bucket in buckets) or 1
+    every = -(-len(buckets) // AXIS_LABELS)
+
+    def labelled(index: int, bucket: Bucket) -> bool:
+        if by_month:  # the year, under its first month
+            return index == 0 or bucket.date_from.month == 1
+        return index % every == 0
+
+    bars = [
+        ChartBar(bucket, round(100 * bucket.count / highest), labelled(index, bucket))
+        for index, bucket in enumerate(buckets)
+    ]
+    return Timeline(by_month, bars)
+
+
+def bars(buckets: list[Bucket]) -> list[ChartBar]:
+    """A facet's buckets as horizontal bars, each out of the largest."""
+    highest = max((bucket.count for bucket in buckets), default=0) or 1
+    return [ChartBar(bucket, round(100 * bucket.count / highest), True) for bucket in buckets]
+
+
 def facets_for(
     counted: Counted, cleaned: dict, incident_types: list[IncidentType] | None = None
 ) -> dict[str, list[Bucket]]:
-    """The four facets of a valid search; `cleaned` is the FilterSet form's cleaned data."""
-    return {
+    """The four facets of a valid search, and its timeline; `cleaned` is the FilterSet form's
+    cleaned data."""
+    date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+    years = year_buckets(counted, date_from, date_to)
+    facets = {
         "region": region_buckets(counted, cleaned.get("region") or [], FACET_LENGTH),
         "type": [] if cleaned.get("type") else type_buckets(counted, incident_types),
         "charge": [] if cleaned.get("charge") else charge_buckets(counted),
-        "year": year_buckets(counted, cleaned.get("date_from"), cleaned.get("date_to")),
+        "year": years,
+    }
+    return {
+        **facets,
+        "bars": {name: bars(facets[name]) for name in ("region", "type", "charge")},
+        "timeline": timeline(counted, years, date_from, date_to),
     }
 
 
