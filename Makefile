@@ -38,7 +38,7 @@ migrate: install compile-messages
 
 run: migrate
 	DEBUG=1 $(PY) manage.py load_demo
-	DEBUG=1 $(PY) manage.py demo_admin
+	DEBUG=1 $(PY) manage.py demo_admin --address $(HOST_PORT)
 	DEBUG=1 $(PY) manage.py runserver $(HOST_PORT)
 
 lint: install-dev

@@ -2,12 +2,14 @@
 
 from base64 import b32encode
 
+import segno
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -87,7 +89,21 @@ class VigilAdminSite(admin.AdminSite):
             "form": form,
             "enrolled": enrolled,
             "device": device,
-            "key": b32encode(device.bin_key).decode(),
+            "key": grouped_key(device),
+            "qr_code": None if enrolled else mark_safe(qr_code_svg(device.config_url)),
             "required": needs_second_factor(user),
         }
         return TemplateResponse(request, "admin/two_factor.html", context)
+
+
+def grouped_key(device: TOTPDevice) -> str:
+    """The key in groups of four letters, as authenticator apps show and accept it: 32 letters in
+    a row are easy to mistype."""
+    key = b32encode(device.bin_key).decode()
+    return " ".join(key[start : start + 4] for start in range(0, len(key), 4))
+
+
+def qr_code_svg(address: str) -> str:
+    """The enrolment address as a QR code in SVG, drawn here: the key never leaves the server for
+    a QR service, and the page needs no script."""
+    return segno.make(address, error="m").svg_inline(scale=5, dark="#000", light="#fff", title=_("QR code"))

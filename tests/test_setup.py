@@ -80,6 +80,15 @@ def test_demo_admin_gets_a_fresh_random_password(settings, django_user_model, ca
     assert user.is_superuser and user.check_password(second) and not user.check_password(first)
 
 
+@pytest.mark.django_db
+def test_demo_admin_prints_the_address_make_run_serves(settings, capsys):
+    settings.DEBUG = True
+    call_command("demo_admin", address="0.0.0.0:8765")
+    assert "Sign in at http://0.0.0.0:8765/admin/ as demo-admin" in capsys.readouterr().out
+    makefile = (Path(settings.BASE_DIR) / "Makefile").read_text()
+    assert "demo_admin --address $(HOST_PORT)" in makefile and "runserver $(HOST_PORT)" in makefile
+
+
 def test_the_server_process_keeps_its_loaded_objects_out_of_full_collections(tmp_path):
     """config.wsgi freezes what loading made, so a full garbage collection does not pause a request
     to walk through every module and model of the process, and lets a request allocate thousands

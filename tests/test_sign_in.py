@@ -1,10 +1,14 @@
 """Signing in to the admin: lockout after failures, two-factor codes, and the security headers."""
 
+from base64 import b32encode
+
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.sites import qr_code_svg
 
 from .factories import PASSWORD, make_user
 from .test_setup import manage
@@ -134,3 +138,16 @@ def test_two_factor_is_required_by_default_in_production_and_not_with_debug():
     local = manage(*show, DEBUG="1")
     assert "required True" in production.stdout, production.stderr
     assert "required False" in local.stdout, local.stderr
+
+
+def test_enrolment_shows_the_key_as_a_qr_code_drawn_here_and_in_groups_of_four(client, settings):
+    settings.OTP_REQUIRED = True
+    make_user("Verifier", username="vera")
+    sign_in(client, "vera")
+    html = client.get(reverse("admin:two_factor")).content.decode()
+    device = TOTPDevice.objects.get(user__username="vera")
+    qr = html.split('<figure class="totp-qr">', 1)[1].split("</figure>", 1)[0]
+    assert qr.strip() == qr_code_svg(device.config_url)
+    assert qr.strip().startswith("<svg") and "style=" not in qr and "http" not in qr.replace(device.config_url, "")
+    key = b32encode(device.bin_key).decode()
+    assert " ".join(key[i : i + 4] for i in range(0, len(key), 4)) in html

@@ -10,7 +10,14 @@ USERNAME = "demo-admin"
 class Command(BaseCommand):
     help = "Create or reset the local demo administrator with a fresh random password (DEBUG only)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--address",
+            default="127.0.0.1:8000",
+            help="host:port the site is served on, for the address printed (make run passes its HOST_PORT)",
+        )
+
+    def handle(self, *args, address: str, **options):
         if not settings.DEBUG:
             raise CommandError(
                 "demo_admin only runs with DEBUG=1: on a real deployment create accounts with "
@@ -22,6 +29,6 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         self.stdout.write(
-            f"Sign in at http://127.0.0.1:8000/admin/ as {USERNAME} with the password {password}\n"
+            f"Sign in at http://{address}/admin/ as {USERNAME} with the password {password}\n"
             "(a new password is made each time `make run` starts)."
         )
