@@ -40,7 +40,16 @@ REMOVABLE = tuple(
 # Vocabularies that administrators keep; everyone else picks from them. A place's other names are
 # entered by researchers as well ("Mangistau", "Chechnya").
 VOCABULARIES = ("places.place", "places.placename", "incidents.incidenttype", "incidents.legalprovision")
+# Places researchers add and correct: towns, districts, sites and facilities, below the countries and
+# first-level regions, which stay administrators' (`Place.is_administrative_area`, enforced by the
+# permission below and the place admin).
+PLACES_BELOW_REGIONS = ("places.place",)
 USERS = ("auth.user", "auth.group")
+
+
+# Permissions of their own (Meta.permissions) added after the roles were first granted, by the
+# migration named: earlier migrations, which grant the roles too, run before they exist.
+PERMISSIONS_ADDED_LATER = {("places", "change_administrative_area"): "places 0009_researchers_add_places"}
 
 
 def _codenames(labels, actions) -> list[tuple[str, str]]:
@@ -51,7 +60,7 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
     """(app label, codename) pairs for each role."""
     researcher = [
         *_codenames(ENTERED + VOCABULARIES, ["view"]),
-        *_codenames(ENTERED, ["add", "change"]),
+        *_codenames(ENTERED + PLACES_BELOW_REGIONS, ["add", "change"]),
         *_codenames(REMOVABLE, ["delete"]),
         ("incidents", "submit_incident"),
         ("incidents", "view_evidence_original"),
@@ -66,6 +75,7 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
     administrator = [
         *_codenames(ENTERED, ["view"]),
         *_codenames(VOCABULARIES + USERS, ["view", "add", "change", "delete"]),
+        ("places", "change_administrative_area"),
         ("evidence_files", "view_evidenceaccess"),
     ]
     return {RESEARCHER: researcher, VERIFIER: verifier, ADMINISTRATOR: administrator}
@@ -82,7 +92,8 @@ def grant_role_permissions(
     `Group` and `Permission` are the historical models of a migration. A migration that runs
     before some models moved to another app names the app they were in then (`former_app_labels`);
     one that runs before some models existed names them (`models_to_come`, "app.model"), and a
-    later migration grants their permissions.
+    later migration grants their permissions. The permissions of PERMISSIONS_ADDED_LATER are
+    granted by the migration that adds them, and skipped before it.
     """
     former_app_labels = former_app_labels or {}
     for role, pairs in role_permissions().items():
@@ -90,6 +101,9 @@ def grant_role_permissions(
         permissions = []
         for app_label, codename in pairs:
             if f"{app_label}.{codename.split('_', 1)[1]}" in models_to_come:
+                continue
+            added_later = (app_label, codename) in PERMISSIONS_ADDED_LATER
+            if added_later and not Permission.objects.filter(content_type__app_label=app_label, codename=codename):
                 continue
             app_label = former_app_labels.get(app_label, app_label)
             permissions.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))

@@ -35,6 +35,18 @@ class PlaceAdmin(NormalisedNameSearchMixin, HistoryAdmin):
     ]
     inlines = [PlaceNameInline]
 
+    def has_change_permission(self, request, obj=None):
+        """Countries and first-level regions open read-only for anyone but administrators."""
+        allowed = super().has_change_permission(request, obj)
+        if obj is not None and obj.is_administrative_area:
+            return allowed and request.user.has_perm("places.change_administrative_area")
+        return allowed
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "kind":
+            kwargs["choices"] = [("", "---------"), *Place.kinds_for(request.user)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
 
 @admin.register(PlaceName)
 class PlaceNameAdmin(NormalisedNameSearchMixin, HistoryAdmin):

@@ -95,6 +95,7 @@ class Place(SluggedRecord):
         verbose_name = _("place")
         verbose_name_plural = _("places")
         ordering = ["name"]
+        permissions = [("change_administrative_area", _("Can add and change countries and first-level regions"))]
         constraints = [
             models.UniqueConstraint(fields=["iso_code"], condition=~Q(iso_code=""), name="place_iso_code_unique"),
             models.CheckConstraint(
@@ -114,8 +115,23 @@ class Place(SluggedRecord):
             ),
         ]
 
+    # Countries and first-level regions come from ISO 3166 and are kept by administrators; what lies
+    # below them is entered by researchers.
+    ADMINISTRATIVE_KINDS = (Kind.COUNTRY, Kind.REGION)
+
     def __str__(self):
         return self.label
+
+    @property
+    def is_administrative_area(self) -> bool:
+        return self.kind in self.ADMINISTRATIVE_KINDS
+
+    @classmethod
+    def kinds_for(cls, user) -> list[tuple[str, str]]:
+        """The kinds of place the user may add or change."""
+        if user.has_perm("places.change_administrative_area"):
+            return list(cls.Kind.choices)
+        return [(value, label) for value, label in cls.Kind.choices if value not in cls.ADMINISTRATIVE_KINDS]
 
     @property
     def label(self) -> str:
