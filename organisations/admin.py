@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import HistoryAdmin, NormalisedNameSearchMixin
 from sources.admin import CitationInline
 
+from .forms import OrganisationForm
 from .models import Membership, Organisation, OrganisationAlias
 
 
@@ -33,6 +34,7 @@ class BranchInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(NormalisedNameSearchMixin, HistoryAdmin):
+    form = OrganisationForm
     list_display = ["name", "kind", "parent", "area", "confidential"]
     list_filter = ["kind", "confidential"]
     list_select_related = ["parent", "area"]

@@ -6,6 +6,7 @@ from core.admin import HistoryAdmin, NormalisedNameSearchMixin
 from organisations.admin import MembershipInline
 from sources.admin import CitationInline
 
+from .forms import PersonForm
 from .models import NameVariant, Person, Relationship
 
 
@@ -25,6 +26,7 @@ class RelationshipInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(NormalisedNameSearchMixin, HistoryAdmin):
+    form = PersonForm
     list_display = ["name", "occupation", "birth_date", "confidential", "consent_to_publish"]
     list_filter = ["confidential", "consent_to_publish"]
     search_fields = ["name", "name_variants__name", "slug"]
