@@ -1,6 +1,7 @@
 """The setup contract: safe settings, the demo administrator, the database the run asked for."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +100,15 @@ def test_the_server_process_keeps_its_loaded_objects_out_of_full_collections(tmp
     frozen, first_generation_threshold = map(int, result.stdout.split()[-2:])
     assert frozen > 10_000
     assert first_generation_threshold >= 10_000
+
+
+def test_every_command_of_the_readme_runs_from_the_project_s_own_environment():
+    """A newcomer copies the README's commands: each names the project's Python and a command that exists."""
+    from django.core.management import get_commands
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    commands = re.findall(r"([\w./]*python) manage\.py ([a-z_]+)", readme)
+    assert commands
+    for python, command in commands:
+        assert python == ".venv/bin/python", f"{python} manage.py {command}"
+        assert command in get_commands(), command
