@@ -101,15 +101,7 @@ class HeldOnDay:
             .order_by("person", "period_start", "pk")
             .values_list("person_id", "pk", "period_start", "period_end")
         )
-        starts: dict[int, tuple[int, datetime.date]] = {}
-        reach: dict[int, datetime.date] = {}
-        for person_id, pk, start, end in periods:
-            if person_id not in reach or start > reach[person_id] + ONE_DAY:
-                starts[person_id] = (pk, start)
-                reach[person_id] = end or datetime.date.max
-            else:
-                reach[person_id] = max(reach[person_id], end or datetime.date.max)
-        return starts
+        return unbroken_custody_starts(periods)
 
     @property
     def is_today(self) -> bool:
@@ -190,6 +182,21 @@ def areas_of(periods: list[CustodyPeriod]) -> dict[int, tuple[Place | None, Plac
         pk: (places.get(ids[0]) if ids else None, places.get(ids[1]) if len(ids) > 1 else None)
         for pk, ids in paths.items()
     }
+
+
+def unbroken_custody_starts(periods) -> dict:
+    """(key, id, first day, last day or None while open) of periods in order of key and first
+    day: for each key (a person), the id and first day of the last stretch of custody without a
+    day's gap, the one that reaches the latest period."""
+    starts: dict = {}
+    reach: dict = {}
+    for key, pk, start, end in periods:
+        if key not in reach or start > reach[key] + ONE_DAY:
+            starts[key] = (pk, start)
+            reach[key] = end or datetime.date.max
+        else:
+            reach[key] = max(reach[key], end or datetime.date.max)
+    return starts
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ import datetime
 from incidents.models import Charge, Incident, pseudonym
 from sources.models import attach_public_citations, number_sources
 
+from .detained import unbroken_custody_starts
 from .models import Case, CaseStage, CustodyPeriod, Sentence
 
 # For rows without a date of their own: after every dated row of their incident.
@@ -90,3 +91,39 @@ def timeline(incidents, stages, sentences, custody) -> list[dict]:
             entries.append({"on": period.end_date, "kind": "release", "record": period, "when": period.end_display})
     order = {"incident": 0, "stage": 1, "custody": 2, "sentence": 3, "release": 4}
     return sorted(entries, key=lambda entry: (entry["on"], order[entry["kind"]]))
+
+
+def custody_of(person) -> dict:
+    """A person page's custody timeline, oldest first, and the public cases they are a defendant in.
+
+    `held`, for a person held today as far as a recent source says: the period that covers today,
+    the first day of their unbroken custody and the days since. An open period with no news for 12
+    months is marked `status_unknown` instead.
+    """
+    today = datetime.date.today()
+    periods = list(
+        CustodyPeriod.objects.public()
+        .filter(person=person)
+        .select_related("facility", "case")
+        .order_by("period_start", "pk")
+    )
+    held = None
+    for period in periods:
+        period.status_unknown = period.status_unknown_on(today)
+        if period.is_open and not period.status_unknown and period.start_date <= today:
+            rows = [
+                (person.pk, row.pk, row.period_start, row.period_end) for row in periods if row.period_start <= today
+            ]
+            since_pk, since = unbroken_custody_starts(rows)[person.pk]
+            since_period = next(row for row in periods if row.pk == since_pk)
+            held = {"period": period, "since": since_period, "days": (today - since).days + 1}
+    return {"custody_periods": periods, "held": held, "cases": list(Case.objects.of_defendant(person))}
+
+
+def attach_public_cases(charges) -> None:
+    """Each charge's `public_case`: the public case it belongs to, or None; one query for all."""
+    case_ids = {charge.case_link.case_id for charge in charges if hasattr(charge, "case_link")}
+    public = Case.objects.public().in_bulk(case_ids) if case_ids else {}
+    for charge in charges:
+        link = getattr(charge, "case_link", None)
+        charge.public_case = public.get(link.case_id) if link else None

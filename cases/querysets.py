@@ -43,6 +43,15 @@ class CaseQuerySet(models.QuerySet):
         incidents = apps.get_model("incidents", "Incident").objects.public().filter(cases=OuterRef("pk"))
         return self.filter(confidential=False).filter(Exists(incidents))
 
+    def of_defendant(self, person):
+        """The public cases in which the person has a public charge, sentence or custody period: a
+        case whose only row naming them is still in review does not name them yet."""
+        model = apps.get_model
+        charged = model("incidents", "Charge").objects.public().filter(person=person, case_link__case=OuterRef("pk"))
+        sentenced = model("cases", "Sentence").objects.public().filter(person=person, case=OuterRef("pk"))
+        held = model("cases", "CustodyPeriod").objects.public().filter(person=person, case=OuterRef("pk"))
+        return self.public().filter(Exists(charged) | Exists(sentenced) | Exists(held))
+
 
 class CaseStageQuerySet(models.QuerySet):
     def public(self):

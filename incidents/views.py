@@ -11,6 +11,8 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from cases.detained import HeldTrend
+from cases.models import Case
+from cases.pages import attach_public_cases
 from core.filters import YesNoField
 from core.views import (
     FilteredListView,
@@ -203,6 +205,7 @@ class IncidentDetailView(DetailView):
             place_trail=incident.place_trail(),
             translation=incident.translation_for_reader(),
             evidence_images=EvidenceFile.objects.public_images().filter(evidence__incident=incident),
+            cases=Case.objects.public().filter(incidents=incident),
             **kwargs,
         )
 
@@ -246,16 +249,21 @@ class ProvisionDetailView(PagedListMixin, DetailView):
         # Only what a row shows: each table joined costs planning time.
         cases = (
             Charge.objects.public()
-            .select_related("person", "incident")
+            .select_related("person", "incident", "case_link")
             .order_by("-incident__period_start", "-incident_id", "pk")
         )
         pages = self.paged(cases.filter(provision=provision))
-        equivalent_cases = cases.filter(provision__in=equivalents).select_related("provision") if equivalents else []
+        equivalent_cases = (
+            list(cases.filter(provision__in=equivalents).select_related("provision")[: self.per_page + 1])
+            if equivalents
+            else []
+        )
+        attach_public_cases([*pages["items"], *equivalent_cases])
         return super().get_context_data(
             equivalents=equivalents,
             cases=pages["items"],
             pager=pages["pager"],
-            equivalent_cases=list(equivalent_cases[: self.per_page + 1]),
+            equivalent_cases=equivalent_cases,
             **kwargs,
         )
 

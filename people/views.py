@@ -3,6 +3,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
+from cases.pages import custody_of
 from core.views import FilteredListView, PagedListMixin, PermanentAddressView, UncountedListMixin, last_verified
 from incidents.models import Charge, Incident
 from incidents.querysets import people_in_public_cases, shown_people
@@ -67,6 +68,7 @@ class PersonDetailView(PagedListMixin, DetailView):
             incidents=self.pages["items"],
             pager=self.pages["pager"],
             last_verified=last_verified(self.pages["items"]),
+            **custody_of(self.object),
             **kwargs,
         )
 

@@ -277,7 +277,9 @@ def test_a_person_page_names_only_relatives_the_public_may_read_about(client, de
 @pytest.mark.parametrize(
     ("page", "queries"),
     [
-        ("person", 7),  # person, variants, memberships, relationships, how busy, page, charges beside it
+        # person, variants, memberships, relationships, how busy, page, charges beside it; custody
+        # periods, and the cases they are a defendant in
+        ("person", 9),
         ("organisation", 5),  # organisation, aliases, branches, members, page (no parent to look up)
         ("provision", 3),  # provision, equivalents, page (without equivalents, no query for their cases)
     ],

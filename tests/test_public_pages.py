@@ -120,8 +120,9 @@ def test_home_query_count_is_fixed(client, demo, django_assert_num_queries):
 
 def test_detail_query_count_is_fixed(client, demo, django_assert_num_queries):
     # incident, involvements, charges, evidence; the citations of all of them in one query;
-    # the links for the timeline and the public incidents they lead to; the place's ancestors
-    with django_assert_num_queries(8):
+    # the links for the timeline and the public incidents they lead to; the place's ancestors; the
+    # public criminal cases it is part of
+    with django_assert_num_queries(9):
         client.get(f"/incidents/{ARREST}/")
 
 
