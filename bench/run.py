@@ -24,6 +24,7 @@ Results go to bench/results/<SIZE>.md and bench/results/<SIZE>.json. Runs made a
 machine speeds compare by each page's p50 over its run's HTTP floor: bench/compare.py.
 """
 
+import datetime
 import json
 import os
 import sqlite3
@@ -34,6 +35,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +57,7 @@ from django.template.base import Template  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
+from cases.models import Case, CustodyPeriod  # noqa: E402
 from config.wsgi import application  # noqa: E402, F401  set up as the server process is (config/wsgi.py)
 from incidents.models import Charge, Incident, Involvement  # noqa: E402
 from people.models import NameVariant, Person  # noqa: E402
@@ -314,6 +317,33 @@ def pick_examples() -> dict:
         "summary_word": "laptop",
         "type": type_slug["incident_type__slug"],
         "type_id": public.filter(incident_type__slug=type_slug["incident_type__slug"]).first().incident_type_id,
+        **detained_examples(),
+    }
+
+
+def detained_examples() -> dict:
+    """A case with a sentence, and the region, provision and surname most common among the people
+    held today, for /detained/ and its filters."""
+    today = datetime.date.today()
+    held = CustodyPeriod.objects.held_on(today).confirmed()
+    case = Case.objects.public().filter(sentences__isnull=False, custody_periods__isnull=False).order_by("pk").first()
+    provision = (
+        Charge.objects.public()
+        .filter(person__in=held.values("person"), case_link__isnull=False)
+        .values("provision__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    regions = Counter(path.strip("/").split("/")[1] for path in held.values_list("incident__place_path", flat=True))
+    region = Place.objects.get(pk=int(regions.most_common(1)[0][0]))
+    surname = held.values_list("person__name", flat=True).order_by("pk").first().split()[-1]
+    return {
+        "case": case.slug,
+        "held_region": region.slug,
+        "held_provision": provision["provision__slug"],
+        "held_surname": surname,
+        "three_years_ago": (today - datetime.timedelta(days=3 * 365)).isoformat(),
     }
 
 
@@ -404,6 +434,28 @@ def pages(example: dict) -> list[dict]:
             "admin": None,
             "datasette": None,
         },
+        {"name": "case_detail", "url": f"/cases/{example['case']}/", "admin": None, "datasette": None},
+        {"name": "detained", "url": "/detained/", "admin": None, "datasette": None},
+        {
+            "name": "detained_region",
+            "url": f"/detained/?region={example['held_region']}",
+            "admin": None,
+            "datasette": None,
+        },
+        {
+            "name": "detained_charge",
+            "url": f"/detained/?charge={example['held_provision']}",
+            "admin": None,
+            "datasette": None,
+        },
+        {"name": "detained_q", "url": f"/detained/?q={example['held_surname']}", "admin": None, "datasette": None},
+        {
+            "name": "detained_on",
+            "url": f"/detained/?on={example['three_years_ago']}",
+            "admin": None,
+            "datasette": None,
+        },
+        {"name": "api_detained", "url": "/api/detained/", "admin": None, "datasette": None},
     ]
 
 
@@ -744,6 +796,9 @@ def ensure_dataset(size: int) -> None:
         )
     else:
         print(f"The database holds the dataset of {size:,} incidents already; not generating it again.")
+        if not Case.objects.filter(slug__startswith=f"gen{SEED}-").exists():
+            # A dataset generated before cases and custody existed: add them, as generate_dataset now does.
+            call_command("generate_custody", seed=SEED)
 
 
 def main() -> None:

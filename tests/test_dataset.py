@@ -1,8 +1,11 @@
 """The synthetic dataset behind the benchmarks: realistic proportions, repeatable from a seed."""
 
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 
+from cases.models import Case, CaseCharge, CaseStage, CustodyPeriod, Sentence
 from incidents.models import Charge, Incident, Involvement
 from organisations.models import Organisation, OrganisationAlias
 from people.models import NameVariant, Person
@@ -27,6 +30,9 @@ def snapshot(seed: int) -> list[tuple]:
 
 def remove(seed: int):
     prefix = f"gen{seed}-"
+    for model in (CustodyPeriod, Sentence, CaseStage, CaseCharge):
+        model.objects.filter(case__slug__startswith=prefix).delete()
+    Case.objects.filter(slug__startswith=prefix).delete()
     Charge.objects.filter(incident__slug__startswith=prefix).delete()
     Involvement.objects.filter(incident__slug__startswith=prefix).delete()
     Incident.objects.filter(slug__startswith=prefix).delete()
@@ -69,6 +75,26 @@ def test_same_seed_same_data_and_no_double_load(without_demo):
     remove(5)
     generate(seed=5, incidents=200)
     assert snapshot(5) == first
+
+
+def test_a_tenth_of_the_people_have_a_case_and_custody_and_some_are_held_today(without_demo):
+    generate(seed=6, incidents=1500)
+    people = Person.objects.filter(slug__startswith="gen6-").count()
+    cases = Case.objects.filter(slug__startswith="gen6-")
+    assert 0.08 * people <= cases.count() <= 0.1 * people
+    assert Case.objects.public().filter(slug__startswith="gen6-").count() == cases.count()
+    periods = CustodyPeriod.objects.filter(case__in=cases)
+    assert periods.public().count() == periods.count()
+    assert Sentence.objects.filter(case__in=cases, kind="imprisonment").exists()
+    today = datetime.date.today()
+    assert CustodyPeriod.objects.held_on(today).confirmed().exists()
+    for period in periods.filter(end_date__isnull=True):
+        assert period.start_date <= period.last_confirmed <= today
+    # No one is held twice over: at most one open period a person.
+    open_periods = periods.filter(end_date__isnull=True)
+    assert open_periods.count() == open_periods.values("person").distinct().count()
+    with pytest.raises(CommandError, match="has its cases and custody already"):
+        call_command("generate_custody", seed=6, stdout=None)
 
 
 def test_generated_incidents_are_findable_by_any_spelling_of_their_people():

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Sequence
 
 from anyascii import anyascii
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
 from django.utils.text import slugify
@@ -316,6 +317,9 @@ class Command(BaseCommand):
         with secondary_indexes_set_aside([Incident, Involvement, Charge]):
             self.make_incidents(incidents, places, provisions, people, organisations, started)
         self.report("indexes rebuilt", started)
+        # Cases and custody come from the public charges just made (by name: the cases app is
+        # built on this one).
+        call_command("generate_custody", seed=seed, stdout=self.stdout)
 
     def report(self, what: str, started: float):
         self.stdout.write(f"{time.monotonic() - started:8.1f} s  {what}")
