@@ -14,6 +14,7 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
 
@@ -95,10 +96,11 @@ class HeldOnDay:
 
     def custody_starts(self, people: list[int]) -> dict[int, tuple[int, datetime.date]]:
         """For each person, the first public period of the unbroken custody that reaches the day."""
+        # The people are public already (they come from `held_on`): only the rows are checked.
         periods = (
-            CustodyPeriod.objects.public()
+            CustodyPeriod.objects.of_public_records()
             .filter(AnyOf(F("person"), people), period_start__lte=self.day)
-            .order_by("person", "period_start", "pk")
+            .order_by("person_id", "period_start", "pk")
             .values_list("person_id", "pk", "period_start", "period_end")
         )
         return unbroken_custody_starts(periods)
@@ -213,6 +215,10 @@ class TrendPoint:
 
 
 TREND_HEIGHT = 60
+# The counts of the home page's trend are kept this many seconds, as the search pickers are
+# (`incidents.pickers`): they read every public custody period of the year, and a verification
+# reaches them within a minute.
+TREND_LIFETIME = 60
 TREND_BAR = 14
 
 
@@ -225,7 +231,9 @@ class HeldTrend:
     @classmethod
     def up_to(cls, day: datetime.date) -> "HeldTrend":
         days = [months_before(day, months) for months in range(12, -1, -1)]
-        counts = CustodyPeriod.objects.held_counts(days)
+        counts = cache.get_or_set(
+            f"held-trend:{day.isoformat()}", lambda: CustodyPeriod.objects.held_counts(days), TREND_LIFETIME
+        )
         highest = max(counts.values()) or 1
         points = [
             TrendPoint(on, counts[on], round(TREND_HEIGHT * counts[on] / highest), index * (TREND_BAR + 4))

@@ -68,11 +68,12 @@ class CustodyPeriodQuerySet(models.QuerySet):
     def public(self):
         """Public custody periods: of a public incident, a person who may be named, and no
         confidential case."""
-        return self.filter(
-            of_public_incident(),
-            person_is(PUBLICLY_NAMED),
-            Q(case__isnull=True) | of_public_case(),
-        )
+        return self.of_public_records().filter(person_is(PUBLICLY_NAMED))
+
+    def of_public_records(self):
+        """Periods of a public incident and no confidential case, whoever the person: for the
+        other periods of people already known to be shown (`cases.detained`)."""
+        return self.filter(of_public_incident(), Q(case__isnull=True) | of_public_case())
 
     def covering(self, day: datetime.date):
         """Periods that may include the day: begun by then (to the precision of the start), and

@@ -237,3 +237,10 @@ def test_the_lists_read_a_fixed_number_of_queries(client, demo, django_assert_nu
     assert response.content.decode().count('class="detainee"') == 30
     with django_assert_num_queries(6):
         assert client.get("/api/detained/").json()["count"] == 30
+
+
+def test_the_home_page_keeps_its_trend_for_a_minute_not_its_list(client, demo, django_assert_num_queries):
+    client.get("/")
+    # The count of incidents, their types and the latest are read again; the 13 days' counts are kept.
+    with django_assert_num_queries(4):
+        client.get("/")
