@@ -131,23 +131,27 @@ class CustodyPeriodQuerySet(models.QuerySet):
 
     def naming(self, query: str):
         """Periods of people with every word of the query beginning a word of their name or of
-        one of its spellings, as the people search reads it."""
-        return self.filter(person__in=apps.get_model("people", "Person").objects.matching(query))
+        one of its spellings, as the people search reads it; checked on the periods already
+        narrowed, not on everyone's names."""
+        return self.filter(self.names_condition(query, alike=False))
 
     def naming_alike(self, query: str):
         """`naming`, with each word also found when spelled much like a word of a name (pg_trgm's
-        strict word similarity, as the incident search reads a misspelled name). PostgreSQL only;
-        read on the periods already narrowed, a few thousand names at most."""
+        strict word similarity, as the incident search reads a misspelled name). PostgreSQL only."""
+        return self.filter(self.names_condition(query, alike=True))
+
+    @staticmethod
+    def names_condition(query: str, *, alike: bool) -> Q:
         variants = apps.get_model("people", "NameVariant").objects.filter(person=OuterRef("person"))
         condition = Q()
         for word in search_words(query):
-            variant_alike = starts_a_word("normalised", word) | Q(normalised__trigram_strict_word_similar=word)
-            condition &= (
-                starts_a_word("person__name_normalised", word)
-                | Q(person__name_normalised__trigram_strict_word_similar=word)
-                | Exists(variants.filter(variant_alike))
-            )
-        return self.filter(condition)
+            name = starts_a_word("person__name_normalised", word)
+            variant = starts_a_word("normalised", word)
+            if alike:
+                name |= Q(person__name_normalised__trigram_strict_word_similar=word)
+                variant |= Q(normalised__trigram_strict_word_similar=word)
+            condition &= name | Exists(variants.filter(variant))
+        return condition
 
     def held_counts(self, days: list[datetime.date]) -> dict[datetime.date, int]:
         """How many people were held (confirmed, as `held_on(...).confirmed()`) on each of the days,
