@@ -47,6 +47,10 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("OTP_REQUIRED", "0")  # the admin comparison signs in without a second factor
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
+import django  # noqa: E402
+
+django.setup()  # before the models are imported (cases.models comes before config.wsgi's setup)
+
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import DatabaseError, connection  # noqa: E402

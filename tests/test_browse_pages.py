@@ -278,7 +278,8 @@ def test_a_person_page_names_only_relatives_the_public_may_read_about(client, de
     ("page", "queries"),
     [
         # person, variants, memberships, relationships, how busy, page, charges beside it; custody
-        # periods, and the cases they are a defendant in
+        # periods; the cases of their charges, sentences and custody (then those cases, when there
+        # are any: this person has none)
         ("person", 9),
         ("organisation", 5),  # organisation, aliases, branches, members, page (no parent to look up)
         ("provision", 3),  # provision, equivalents, page (without equivalents, no query for their cases)
