@@ -8,6 +8,8 @@ from sources.models import attach_public_citations, number_sources
 from .detained import unbroken_custody_starts
 from .models import Case, CaseStage, CustodyPeriod, Sentence
 
+# A person page lists this many of their cases; the incidents listed below it lead to the others.
+CASES_SHOWN = 25
 # For rows without a date of their own: after every dated row of their incident.
 UNDATED = datetime.date.max
 
@@ -93,8 +95,9 @@ def timeline(incidents, stages, sentences, custody) -> list[dict]:
     return sorted(entries, key=lambda entry: (entry["on"], order[entry["kind"]]))
 
 
-def custody_of(person) -> dict:
-    """A person page's custody timeline, oldest first, and the public cases they are a defendant in.
+def custody_of(person, incidents=()) -> dict:
+    """A person page's custody timeline, oldest first, and the public cases that sentenced or hold
+    them; each charge of theirs on the page (`incidents`' `charges_of_person`) gets its `public_case`.
 
     `held`, for a person held today as far as a recent source says: the period that covers today,
     the first day of their unbroken custody and the days since. An open period with no news for 12
@@ -117,7 +120,14 @@ def custody_of(person) -> dict:
             since_pk, since = unbroken_custody_starts(rows)[person.pk]
             since_period = next(row for row in periods if row.pk == since_pk)
             held = {"period": period, "since": since_period, "days": (today - since).days + 1}
-    return {"custody_periods": periods, "held": held, "cases": list(Case.objects.of_defendant(person))}
+    attach_public_cases([charge for incident in incidents for charge in incident.charges_of_person])
+    cases = list(Case.objects.of_defendant(person).order_by("-pk")[: CASES_SHOWN + 1])
+    return {
+        "custody_periods": periods,
+        "held": held,
+        "cases": cases[:CASES_SHOWN],
+        "more_cases": len(cases) > CASES_SHOWN,
+    }
 
 
 def attach_public_cases(charges) -> None:

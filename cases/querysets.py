@@ -44,19 +44,15 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(confidential=False).filter(Exists(incidents))
 
     def of_defendant(self, person):
-        """The public cases in which the person has a public charge, sentence or custody period: a
-        case whose only row naming them is still in review does not name them yet. Read from the
-        person's own rows, a handful, rather than by checking every case."""
+        """The public cases that sentenced or hold the person, through their public sentences and
+        custody periods (a case whose only row naming them is still in review does not name them
+        yet). The cases of their charges are linked beside each charge (`attach_public_cases`):
+        read here, a busy person's thousands of charges would each be checked."""
         model = apps.get_model
-        charged = model("incidents", "Charge").objects.public().filter(person=person, case_link__isnull=False)
-        sentenced = model("cases", "Sentence").objects.public().filter(person=person)
+        sentenced = model("cases", "Sentence").objects.public().filter(person=person).order_by().values_list("case")
         held = model("cases", "CustodyPeriod").objects.public().filter(person=person, case__isnull=False)
-        rows = (
-            charged.order_by()
-            .values_list("case_link__case")
-            .union(sentenced.order_by().values_list("case"), held.order_by().values_list("case"))
-        )
-        return self.public().filter(pk__in=[case_id for (case_id,) in rows])
+        case_ids = sentenced.union(held.order_by().values_list("case"))
+        return self.public().filter(pk__in=[case_id for (case_id,) in case_ids])
 
 
 class CaseStageQuerySet(models.QuerySet):

@@ -49,7 +49,7 @@ class PersonDetailView(PagedListMixin, DetailView):
         people rule asks; only a person without one (a relative of someone in a case) is checked by
         the whole rule, whose fourteen subqueries are the costliest part of planning the page."""
         person = super().get_object(queryset)
-        charges = Charge.objects.of_public_person(person).select_related("provision__jurisdiction")
+        charges = Charge.objects.of_public_person(person).select_related("provision__jurisdiction", "case_link")
         incidents = (
             Incident.objects.shown_in_lists()
             .involving(person=person)
@@ -68,7 +68,7 @@ class PersonDetailView(PagedListMixin, DetailView):
             incidents=self.pages["items"],
             pager=self.pages["pager"],
             last_verified=last_verified(self.pages["items"]),
-            **custody_of(self.object),
+            **custody_of(self.object, self.pages["items"]),
             **kwargs,
         )
 

@@ -19,6 +19,8 @@ SOKOLOVA_CASE = "/cases/natalia-sokolova-article-164/"
 def test_the_person_incident_and_provision_pages_link_to_the_demo_case(client, demo):
     person = client.get("/people/natalia-sokolova/").content.decode()
     assert f'href="{SOKOLOVA_CASE}"' in person
+    charges = person.split('<ul class="charges">', 1)[1].split("</ul>", 1)[0]
+    assert f'Case: <a href="{SOKOLOVA_CASE}">' in charges  # beside her charge too
     verdict = client.get("/incidents/natalia-sokolova-conviction/").content.decode()
     assert "Part of the criminal case" in verdict and f'href="{SOKOLOVA_CASE}"' in verdict
     provision = client.get("/charges/kz-penal-code-1997-article-164/").content.decode()
