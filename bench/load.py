@@ -253,7 +253,9 @@ def save_incident(browser: Browser, kind: str, path: str, fields: list[tuple[str
 
 def add_person(browser: Browser, name: str) -> str:
     path = "/admin/people/person/add/"
-    fields = replaced(browser.form(path, "person_form"), name=name)
+    # The load's people are named alike on purpose ("… person 1", "… person 2"): the writer says
+    # each is someone new, as a researcher does once the possible duplicates are shown.
+    fields = replaced(browser.form(path, "person_form"), name=name) + [("not_a_duplicate", "on")]
     status, _text, location = browser.request("admin_add_person", path, fields)
     return "saved" if status == 302 and urllib.parse.urlsplit(location).path != path else "not saved"
 

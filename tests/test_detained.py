@@ -141,9 +141,12 @@ def test_a_facility_in_the_region_counts_for_the_region(client, demo):
     assert "Aktau pre-trial detention centre" in client.get("/detained/").content.decode()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="similar spelling is read by PostgreSQL's pg_trgm")
-def test_a_name_spelled_otherwise_is_found_by_similar_spelling(client, demo):
+def test_a_name_spelled_otherwise_is_found_by_similar_spelling_on_postgresql(client, demo):
     hold(make_person("Kairat Nurmukhamedov"), TODAY - datetime.timedelta(days=3), confirmed=TODAY)
+    if connection.vendor != "postgresql":
+        # SQLite has no trigram similarity: as on /incidents/, only the spellings the folding rule knows.
+        assert listed(client, "?q=Nurmukamedov") == []
+        return
     assert listed(client, "?q=Nurmukamedov") == ["Kairat Nurmukhamedov"]
     assert "spelled much like it" in client.get("/detained/?q=Nurmukamedov").content.decode()
 
