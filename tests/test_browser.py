@@ -145,6 +145,24 @@ def test_the_admin_works_under_the_content_security_policy(live_server, page, dj
     assert not [text for text in console if "Content Security Policy" in text]
 
 
+def test_the_admin_entry_pages_fit_the_window_at_1280_and_360_pixels(live_server, browser, django_user_model):
+    """Wide inline tables scroll inside their own box: the page itself never scrolls sideways."""
+    call_command("load_demo", verbosity=0)
+    django_user_model.objects.create_superuser("wide-admin", "wide@example.org", "a-long-test-password")
+    for width in (1280, 360):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        window = context.new_page()
+        window.goto(f"{live_server.url}/admin/login/")
+        window.fill("#id_username", "wide-admin")
+        window.fill("#id_password", "a-long-test-password")
+        window.click("input[type=submit]")
+        window.wait_for_url("**/admin/")
+        for path in ("incidents/incident/add/", "people/person/add/", "cases/case/add/", "incidents/incident/"):
+            window.goto(f"{live_server.url}/admin/{path}")
+            assert window.evaluate("document.documentElement.scrollWidth") <= width, (width, path)
+        context.close()
+
+
 def test_keyboard_focus_is_visible(live_server, page):
     call_command("load_demo", verbosity=0)
     page.goto(f"{live_server.url}/incidents/")
