@@ -55,6 +55,16 @@ class VigilAdminSite(admin.AdminSite):
         guarded.__dict__.update(protected.__dict__)
         return guarded
 
+    def get_app_list(self, request, app_label=None):
+        """The verifiers' queue says in the menu how many incidents wait for review."""
+        app_list = super().get_app_list(request, app_label)
+        for app in app_list:
+            for model in app["models"]:
+                if model["object_name"] == "SubmittedIncident":
+                    waiting = model["model"].objects.review_queue().count()
+                    model["name"] = f"{model['name']} ({waiting})"
+        return app_list
+
     def get_urls(self):
         return [
             path(

@@ -1,15 +1,17 @@
+from csp.decorators import csp_replace
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
-from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.functional import lazy
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from core.admin import HistoryAdmin
 from evidence_files.files import accepted_kinds_text
@@ -17,7 +19,7 @@ from evidence_files.services import removing_unrecorded_files, store_evidence_fi
 from evidence_files.uploads import EvidenceFilesField
 from sources.admin import CitationInline
 
-from . import workflow
+from . import review, workflow
 from .forms import IncidentAdminForm, RetractForm, ReviewForm
 from .models import (
     Charge,
@@ -126,31 +128,7 @@ class EvidenceFilesMixin:
 
     @admin.display(description=gettext_lazy("files"))
     def stored_files(self, evidence):
-        attachments = evidence.attachments.select_related("stored_file", "uploaded_by") if evidence.pk else []
-        described = _(
-            '<a href="{url}">{name}</a> — {content_type}, {size}; SHA-256 <code>{sha256}</code>; '
-            "uploaded by {uploader} on {uploaded_at}"
-        )
-        rows = format_html_join(
-            "",
-            "<li>{}</li>",
-            (
-                (
-                    format_html(
-                        described,
-                        url=reverse("evidence_files:original", args=[attachment.public_id]),
-                        name=attachment.original_filename,
-                        content_type=attachment.stored_file.content_type,
-                        size=filesizeformat(attachment.stored_file.size),
-                        sha256=attachment.stored_file.sha256,
-                        uploader=attachment.uploaded_by or _("unknown"),
-                        uploaded_at=f"{attachment.uploaded_at:%Y-%m-%d %H:%M} UTC",
-                    ),
-                )
-                for attachment in attachments
-            ),
-        )
-        return format_html("<ul>{}</ul>", rows) if rows else "—"
+        return review.describe_stored_files(evidence)
 
 
 def attach_uploaded_files(request, evidence_forms) -> None:
@@ -339,7 +317,7 @@ class IncidentAdmin(HidesInputOnlyFieldsWhenReadOnly, HistoryAdmin):
                 self.admin_site.admin_view(getattr(self, f"{step}_view")),
                 name=f"incidents_incident_{step}",
             )
-            for step in ("submit", "review", "retract", "correct", "discard")
+            for step in ("submit", "review", "retract", "correct", "discard", "preview")
         ]
         return own + super().get_urls()
 
@@ -384,11 +362,24 @@ class IncidentAdmin(HidesInputOnlyFieldsWhenReadOnly, HistoryAdmin):
             messages.success(request, _("Submitted for review: a verifier will check it against its sources."))
         return redirect(self._change_url(incident))
 
+    def get_view_on_site_url(self, obj=None):
+        """A record not yet public is viewed as the public will see it once verified: its preview."""
+        if obj is not None and obj.pk and not Incident.objects.public().filter(pk=obj.pk).exists():
+            return reverse("admin:incidents_incident_preview", args=[obj.pk])
+        return super().get_view_on_site_url(obj)
+
+    @method_decorator(xframe_options_sameorigin)
+    @method_decorator(csp_replace({"frame-ancestors": ["'self'"]}))
+    def preview_view(self, request, object_id):
+        """Shown in a frame on the review page, and on its own from "View on site"."""
+        return review.preview(request, self._incident_for(request, object_id))
+
     def review_view(self, request, object_id):
         incident = self._incident_for(request, object_id)
         self._require(request, "incidents.verify_incident")
+        refusal = review.may_decide(incident, request.user)
         form = ReviewForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and not refusal and form.is_valid():
             action = workflow.verify if form.cleaned_data["decision"] == "verify" else workflow.reject
             try:
                 result = action(incident=incident, by=request.user, note=form.cleaned_data["note"])
@@ -404,6 +395,8 @@ class IncidentAdmin(HidesInputOnlyFieldsWhenReadOnly, HistoryAdmin):
             _("Review “%(incident)s”") % {"incident": incident},
             "review.html",
             changes=workflow.describe_correction(incident) if incident.revision_of_id else None,
+            refusal=refusal,
+            **review.what_it_rests_on(incident),
         )
 
     def retract_view(self, request, object_id):

@@ -11,6 +11,8 @@ what, with the note, in the history.
 """
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
@@ -154,6 +156,27 @@ def verify(*, incident: Incident, by: AbstractBaseUser, note: str) -> Incident:
     incident.last_verified_at = now
     _save(incident, by=by, reason=f"Verified: {note}")
     return incident
+
+
+@contextmanager
+def as_if_verified(incident: Incident, *, by: AbstractBaseUser) -> Iterator[Incident]:
+    """Inside the block the database reads as if a verifier had verified the incident now: a new
+    incident is published, a correction is applied to its published incident. Yields the incident
+    the public would then read; everything is rolled back on leaving, so a staff preview goes
+    through the public rule itself rather than a copy of it."""
+    with transaction.atomic():
+        incident = _locked(incident)
+        if incident.revision_of_id:
+            if incident.revision_of.status != Status.VERIFIED:
+                raise WorkflowError(_("The incident this correction is for is no longer published."))
+            shown = _apply_correction(incident, by=by, note="preview")
+        else:
+            incident.status = Status.VERIFIED
+            incident.last_verified_at = timezone.now()
+            incident.save(update_fields=["status", "last_verified_at"])
+            shown = incident
+        yield shown
+        transaction.set_rollback(True)
 
 
 @transaction.atomic
@@ -420,7 +443,8 @@ def describe_correction(copy: Incident) -> list[str]:
             changed = [
                 str(field.verbose_name)
                 for field in row._meta.concrete_fields
-                if field.name not in _NOT_COPIED
+                if field.editable
+                and field.name not in _NOT_COPIED
                 and field.name != link
                 and not field.primary_key
                 and getattr(row, field.attname) != getattr(original, field.attname)

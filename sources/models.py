@@ -117,18 +117,24 @@ def attach_public_citations(records: Iterable[models.Model]) -> None:
     Records of any models are read in one query: a record page cites the record and its rows
     (an incident, its involvements, its charges), one query instead of one per model.
     """
+    records = list(records)
     by_key: dict[tuple[int, int], models.Model] = {}
-    ids_by_type: dict[int, list[int]] = {}
     for record in records:
         record.public_citations = []
-        content_type = ContentType.objects.get_for_model(record)
-        by_key[content_type.pk, record.pk] = record
-        ids_by_type.setdefault(content_type.pk, []).append(record.pk)
-    if not by_key:
-        return
-    cited = reduce(or_, (Q(content_type=type_id, object_id__in=ids) for type_id, ids in ids_by_type.items()))
-    for citation in Citation.objects.public().filter(cited).select_related("source"):
+        by_key[ContentType.objects.get_for_model(record).pk, record.pk] = record
+    for citation in citations_of(records, Citation.objects.public()):
         by_key[citation.content_type_id, citation.object_id].public_citations.append(citation)
+
+
+def citations_of(records: Iterable[models.Model], citations: models.QuerySet) -> list[Citation]:
+    """Those of `citations` that cite one of the records (of any models), with their sources, in one query."""
+    ids_by_type: dict[int, list[int]] = {}
+    for record in records:
+        ids_by_type.setdefault(ContentType.objects.get_for_model(record).pk, []).append(record.pk)
+    if not ids_by_type:
+        return []
+    cited = reduce(or_, (Q(content_type=type_id, object_id__in=ids) for type_id, ids in ids_by_type.items()))
+    return list(citations.filter(cited).select_related("source"))
 
 
 def number_sources(citations: list[Citation]) -> list[Source]:

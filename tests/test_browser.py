@@ -213,3 +213,38 @@ def test_the_language_switcher_keeps_the_reader_on_the_same_page(live_server, pa
     assert page.locator("h2").first.inner_text() != "Who was involved"
     page.goto(f"{live_server.url}/people/")
     assert page.locator("html").get_attribute("lang") == "ru"
+
+
+def test_a_verifier_reviews_with_the_preview_in_front_of_them(live_server, page, django_user_model):
+    """The preview loads in its frame under the policy, and the decision is recorded from the same page."""
+    from incidents import workflow
+    from incidents.models import Incident
+
+    from .factories import PASSWORD, make_user
+
+    call_command("load_demo", verbosity=0)
+    researcher, verifier = make_user("Researcher"), make_user("Verifier")
+    correction = workflow.propose_correction(
+        incident=Incident.objects.get(slug=ARREST_PATH.split("/")[2]), by=researcher
+    )
+    correction.title = "Amirova detained at Aktau airport"
+    correction.save()
+    workflow.submit(incident=correction, by=researcher)
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", verifier.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.get_by_role("link", name="Review queue (1)").click()
+    page.get_by_role("link", name="Review", exact=True).click()
+    preview = page.frame_locator("iframe.review-preview")
+    assert preview.locator("h1").inner_text() == "Amirova detained at Aktau airport"
+    assert "Not published" in preview.locator(".preview-banner").inner_text()
+    page.get_by_label("Verify: every fact checked against its sources").check()
+    page.get_by_label("Note").fill("Checked the title against the announcement.")
+    page.get_by_role("button", name="Record the decision").click()
+    page.goto(f"{live_server.url}{ARREST_PATH}")
+    assert page.locator("h1").inner_text() == "Amirova detained at Aktau airport"
+    assert not [text for text in console if "Content Security Policy" in text or "Refused" in text]
