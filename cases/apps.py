@@ -11,6 +11,7 @@ class CasesConfig(AppConfig):
         # they pass its review, and a correction of the incident copies and applies them too.
         from incidents.workflow import register_child_rows
 
+        from . import signals  # noqa: F401
         from .models import CaseStage, CustodyPeriod, Sentence
 
         register_child_rows(

@@ -3,14 +3,14 @@
 
 The periods that cover the day come from the search (`cases.filters.DetainedFilter`, on
 `CustodyPeriodQuerySet.held_on`). A person held that day is counted from the start of their
-unbroken custody: police custody, then pre-trial detention, then the sentence are one stretch
-behind bars, so the earlier public periods that reach, without a day's gap, up to the one that
-covers the day are read too. Both are short reads of a few columns: the people held on a day
-number thousands at most, and only the rows of the page shown are read in full (`detail`).
+unbroken custody, kept on each period (`cases.publication`). The people held on a day number
+thousands at most: a short read of a few columns finds and orders them, and only the rows of the
+page shown are read in full (`detail`).
 """
 
 import calendar
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -27,15 +27,12 @@ from places.models import Place
 from .filters import Status
 from .models import CustodyPeriod
 
-ONE_DAY = datetime.timedelta(days=1)
-
 
 @dataclass
 class Detainee:
     """A person held on the day: the period that covers it, and the one their custody began with."""
 
     person_id: int
-    name: str
     period_id: int
     since_id: int
     since: datetime.date
@@ -48,6 +45,10 @@ class Detainee:
     organisations: list = field(default_factory=list)
     country: Place | None = None
     region: Place | None = None
+
+    @property
+    def name(self) -> str:
+        return self.period.person.name
 
     @property
     def days(self) -> int:
@@ -65,6 +66,28 @@ class Detainee:
         return list(dict.fromkeys(charge.provision for charge in self.charges))
 
 
+class Detainees(Sequence):
+    """The people held, longest held first, made into `Detainee`s only for the rows asked for (a
+    page, a chunk of the CSV): the thousands made on every request kept the garbage collector
+    busy for as long as the page took to read."""
+
+    def __init__(self, rows: list[tuple], day: datetime.date):
+        self.rows = rows
+        self.day = day
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.detainee(row) for row in self.rows[index]]
+        return self.detainee(self.rows[index])
+
+    def detainee(self, row: tuple) -> Detainee:
+        since, person_id, pk, since_id, unknown = row
+        return Detainee(person_id, pk, since_id, since, unknown, self.day)
+
+
 class HeldOnDay:
     """Everyone the search finds held on its day, split into the confirmed and the status unknown."""
 
@@ -74,36 +97,22 @@ class HeldOnDay:
         self.periods = filterset.qs
 
     @cached_property
-    def by_status(self) -> dict[str, list[Detainee]]:
+    def by_status(self) -> dict[str, "Detainees"]:
         covering = self.periods.order_by().values_list(
-            "pk", "person_id", "person__name", "period_start", "status_unknown"
+            "person_id", "period_start", "pk", "status_unknown", "custody_since", "custody_since_period"
         )
         # One period per person: a confirmed one before one whose news is old, then the latest to start.
         chosen: dict[int, tuple] = {}
-        for pk, person_id, name, start, unknown in covering:
-            key = (not unknown, start, pk)
-            if person_id not in chosen or key > chosen[person_id][0]:
-                chosen[person_id] = (key, pk, name, unknown)
-        starts = self.custody_starts(list(chosen))
-        rows: dict[str, list[Detainee]] = {Status.HELD: [], Status.UNKNOWN: []}
-        for person_id, (_key, pk, name, unknown) in chosen.items():
-            since_id, since = starts[person_id]
-            detainee = Detainee(person_id, name, pk, since_id, since, unknown, self.day)
-            rows[Status.UNKNOWN if unknown else Status.HELD].append(detainee)
-        for listed in rows.values():
-            listed.sort(key=lambda detainee: (detainee.since, detainee.name, detainee.person_id))
-        return rows
-
-    def custody_starts(self, people: list[int]) -> dict[int, tuple[int, datetime.date]]:
-        """For each person, the first public period of the unbroken custody that reaches the day."""
-        # The people are public already (they come from `held_on`): only the rows are checked.
-        periods = (
-            CustodyPeriod.objects.of_public_records()
-            .filter(AnyOf(F("person"), people), period_start__lte=self.day)
-            .order_by("person_id", "period_start", "pk")
-            .values_list("person_id", "pk", "period_start", "period_end")
-        )
-        return unbroken_custody_starts(periods)
+        for person_id, start, pk, unknown, since, since_id in covering:
+            row = chosen.get(person_id)
+            if row is None or (not unknown, start, pk) > (not row[3], row[1], row[2]):
+                chosen[person_id] = (person_id, start, pk, unknown, since, since_id)
+        listed: dict[str, list[tuple]] = {Status.HELD: [], Status.UNKNOWN: []}
+        for person_id, _start, pk, unknown, since, since_id in chosen.values():
+            listed[Status.UNKNOWN if unknown else Status.HELD].append((since, person_id, pk, since_id, unknown))
+        for rows in listed.values():
+            rows.sort()
+        return {status: Detainees(rows, self.day) for status, rows in listed.items()}
 
     @property
     def is_today(self) -> bool:
@@ -114,7 +123,7 @@ class HeldOnDay:
         return format_date(self.day, DatePrecision.DAY)
 
     @property
-    def rows(self) -> list[Detainee]:
+    def rows(self) -> Detainees:
         return self.by_status[self.status]
 
     @property
@@ -184,21 +193,6 @@ def areas_of(periods: list[CustodyPeriod]) -> dict[int, tuple[Place | None, Plac
         pk: (places.get(ids[0]) if ids else None, places.get(ids[1]) if len(ids) > 1 else None)
         for pk, ids in paths.items()
     }
-
-
-def unbroken_custody_starts(periods) -> dict:
-    """(key, id, first day, last day or None while open) of periods in order of key and first
-    day: for each key (a person), the id and first day of the last stretch of custody without a
-    day's gap, the one that reaches the latest period."""
-    starts: dict = {}
-    reach: dict = {}
-    for key, pk, start, end in periods:
-        if key not in reach or start > reach[key] + ONE_DAY:
-            starts[key] = (pk, start)
-            reach[key] = end or datetime.date.max
-        else:
-            reach[key] = max(reach[key], end or datetime.date.max)
-    return starts
 
 
 @dataclass(frozen=True)

@@ -437,14 +437,28 @@ class CustodyPeriod(IncidentRow):
     # what "held on a day" compares against, as incidents' periods are.
     period_start = models.DateField(editable=False, db_index=True)
     period_end = models.DateField(editable=False, null=True)
+    # Kept by `cases.publication` from the public rule and the person's other public periods:
+    # whether the public sees this period, and the first day (and period) of the unbroken
+    # public custody it belongs to.
+    is_public = models.BooleanField(default=False, editable=False)
+    custody_since = models.DateField(null=True, editable=False)
+    custody_since_period = models.ForeignKey(
+        "self", null=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = CustodyPeriodQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["is_public", "custody_since", "custody_since_period"])
 
     class Meta:
         verbose_name = _("custody period")
         verbose_name_plural = _("custody periods")
         ordering = ["person", "period_start", "pk"]
+        indexes = [
+            # Who is held on a day: the public periods still open, or ending on or after it.
+            models.Index(
+                fields=["period_end", "period_start"], condition=Q(is_public=True), name="custody_public_by_end"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),

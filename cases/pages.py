@@ -5,7 +5,6 @@ import datetime
 from incidents.models import Charge, Incident, pseudonym
 from sources.models import attach_public_citations, number_sources
 
-from .detained import unbroken_custody_starts
 from .models import Case, CaseStage, CustodyPeriod, Sentence
 
 # A person page lists this many of their cases; the incidents listed below it lead to the others.
@@ -114,12 +113,8 @@ def custody_of(person, incidents=()) -> dict:
     for period in periods:
         period.status_unknown = period.status_unknown_on(today)
         if period.is_open and not period.status_unknown and period.start_date <= today:
-            rows = [
-                (person.pk, row.pk, row.period_start, row.period_end) for row in periods if row.period_start <= today
-            ]
-            since_pk, since = unbroken_custody_starts(rows)[person.pk]
-            since_period = next(row for row in periods if row.pk == since_pk)
-            held = {"period": period, "since": since_period, "days": (today - since).days + 1}
+            since_period = next(row for row in periods if row.pk == period.custody_since_period_id)
+            held = {"period": period, "since": since_period, "days": (today - period.custody_since).days + 1}
     attach_public_cases([charge for incident in incidents for charge in incident.charges_of_person])
     cases = list(Case.objects.of_defendant(person).order_by("-pk")[: CASES_SHOWN + 1])
     return {

@@ -68,14 +68,14 @@ class SentenceQuerySet(models.QuerySet):
 
 class CustodyPeriodQuerySet(models.QuerySet):
     def public(self):
-        """Public custody periods: of a public incident, a person who may be named, and no
-        confidential case."""
-        return self.of_public_records().filter(person_is(PUBLICLY_NAMED))
+        """Public custody periods, as kept on each period by `cases.publication` from
+        `under_the_public_rule`."""
+        return self.filter(is_public=True)
 
-    def of_public_records(self):
-        """Periods of a public incident and no confidential case, whoever the person: for the
-        other periods of people already known to be shown (`cases.detained`)."""
-        return self.filter(of_public_incident(), Q(case__isnull=True) | of_public_case())
+    def under_the_public_rule(self):
+        """The rule itself: periods of a public incident, of a person who may be named, and of no
+        confidential case. Read when something it depends on changes, not on each request."""
+        return self.filter(of_public_incident(), Q(case__isnull=True) | of_public_case(), person_is(PUBLICLY_NAMED))
 
     def covering(self, day: datetime.date):
         """Periods that may include the day: begun by then (to the precision of the start), and
@@ -143,17 +143,20 @@ class CustodyPeriodQuerySet(models.QuerySet):
         return self.filter(self.names_condition(query, alike=True))
 
     @staticmethod
-    def names_condition(query: str, *, alike: bool) -> Q:
-        variants = apps.get_model("people", "NameVariant").objects.filter(person=OuterRef("person"))
+    def names_condition(query: str, *, alike: bool) -> Exists:
+        """Checked person by person, for the few thousand periods the day leaves: a join would
+        have the database read every person's name first."""
+        model = apps.get_model
+        variants = model("people", "NameVariant").objects.filter(person=OuterRef("pk"))
         condition = Q()
         for word in search_words(query):
-            name = starts_a_word("person__name_normalised", word)
+            name = starts_a_word("name_normalised", word)
             variant = starts_a_word("normalised", word)
             if alike:
-                name |= Q(person__name_normalised__trigram_strict_word_similar=word)
+                name |= Q(name_normalised__trigram_strict_word_similar=word)
                 variant |= Q(normalised__trigram_strict_word_similar=word)
             condition &= name | Exists(variants.filter(variant))
-        return condition
+        return Exists(model("people", "Person").objects.filter(condition, pk=OuterRef("person")))
 
     def held_counts(self, days: list[datetime.date]) -> dict[datetime.date, int]:
         """How many people were held (confirmed, as `held_on(...).confirmed()`) on each of the days,

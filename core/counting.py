@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -88,7 +89,7 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def size(self) -> ResultSize:
-        if isinstance(self.object_list, list):  # rows already read (`cases.detained`): all counted
+        if not isinstance(self.object_list, QuerySet):  # rows already read (`cases.detained`): all counted
             return ResultSize(len(self.object_list))
         return size_of(self.object_list)
 

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases.models import Case, CaseCharge, CaseStage, CustodyPeriod, Sentence
+from cases.publication import refresh_public_custody
 from incidents.models import Charge, Incident
 from people.models import Person
 from places.models import Place
@@ -80,6 +81,8 @@ class Command(BaseCommand):
             facilities = self.make_facilities(prefix)
             for start in range(0, len(chosen), CHUNK):
                 self.make_cases(prefix, chosen[start : start + CHUNK], start, facilities)
+            # Rows added in bulk send no signal: what is kept on the periods is computed once here.
+            refresh_public_custody()
         held = CustodyPeriod.objects.held_on(self.today).confirmed().values("person").distinct().count()
         self.stdout.write(
             f"{time.monotonic() - started:8.1f} s  cases and custody for {len(chosen):,} people, {held:,} held today"
