@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from core.admin import HistoryAdmin
+from core.partial_dates import PartialDatesForm
 from incidents.admin import IncidentCitationInline, IncidentRowAdmin
 from incidents.models import Incident
 from people.admin import PersonAdmin
@@ -28,7 +29,7 @@ def locked_message(incident: Incident) -> str:
     }
 
 
-class IncidentRowForm(forms.ModelForm):
+class IncidentRowForm(PartialDatesForm):
     """A row that may be added to, or changed in, an incident that can still be edited, only."""
 
     def __init__(self, *args, **kwargs):
@@ -107,8 +108,7 @@ class CaseStageInline(admin.StackedInline):
     autocomplete_fields = ["incident", "court", "judge", "prosecutor"]
     fields = [
         ("kind", "incident"),
-        ("start_date", "start_precision"),
-        ("end_date", "end_precision"),
+        ("start_date", "end_date"),
         "court",
         ("judge", "prosecutor"),
         ("outcome", "outcome_note"),
@@ -124,7 +124,7 @@ class SentenceInline(admin.StackedInline):
     autocomplete_fields = ["incident", "person", "court", "amends"]
     fields = [
         ("person", "incident"),
-        ("judgment_date", "judgment_date_precision", "court"),
+        ("judgment_date", "court"),
         ("kind", "term_months", "regime"),
         ("fine_amount", "fine_currency"),
         ("confiscation", "activity_ban", "activity_ban_months"),
@@ -142,8 +142,7 @@ class CustodyPeriodInline(admin.StackedInline):
     autocomplete_fields = ["incident", "case", "facility"]
     fields = [
         ("kind", "incident", "case"),
-        ("start_date", "start_precision"),
-        ("end_date", "end_precision", "end_reason"),
+        ("start_date", "end_date", "end_reason"),
         ("facility", "last_confirmed"),
     ]
 

@@ -133,11 +133,11 @@ class CaseStage(IncidentRow):
     kind = models.CharField(_("stage"), max_length=15, choices=Kind.choices)
     start_date = models.DateField(_("start"), null=True, blank=True, help_text=_("Left blank when no source dates it."))
     start_precision = models.CharField(
-        _("start known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+        _("precision of the start"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     end_date = models.DateField(_("end or decision"), null=True, blank=True)
     end_precision = models.CharField(
-        _("end known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+        _("precision of the end"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     court = models.ForeignKey(
         "organisations.Organisation",
@@ -233,7 +233,7 @@ class Sentence(IncidentRow):
         _("date of the judgment"), null=True, blank=True, help_text=_("Left blank when no source dates it.")
     )
     judgment_date_precision = models.CharField(
-        _("date known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+        _("precision of the date"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     court = models.ForeignKey(
         "organisations.Organisation",
@@ -408,11 +408,11 @@ class CustodyPeriod(IncidentRow):
     kind = models.CharField(_("kind of custody"), max_length=15, choices=Kind.choices)
     start_date = models.DateField(_("start"))
     start_precision = models.CharField(
-        _("start known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+        _("precision of the start"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     end_date = models.DateField(_("end"), null=True, blank=True, help_text=_("Blank while the person is held."))
     end_precision = models.CharField(
-        _("end known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+        _("precision of the end"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     end_reason = models.CharField(_("how it ended"), max_length=15, choices=EndReason.choices, blank=True)
     facility = models.ForeignKey(

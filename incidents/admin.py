@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from core.admin import HistoryAdmin
+from core.partial_dates import PartialDatesForm
 from evidence_files.files import accepted_kinds_text
 from evidence_files.services import removing_unrecorded_files, store_evidence_file
 from evidence_files.uploads import EvidenceFilesField
@@ -102,7 +103,8 @@ class ChargeInline(FollowsIncidentStateInline, admin.TabularInline):
     model = Charge
     extra = 0
     autocomplete_fields = ["person", "provision"]
-    fields = ["person", "provision", "date", "date_precision", "status"]
+    form = PartialDatesForm
+    fields = ["person", "provision", "date", "status"]
 
 
 def _add_files_help() -> str:
@@ -191,6 +193,9 @@ DECIDED = {
 }
 
 
+SECTIONS_OF_A_SAVED_RECORD = (pgettext_lazy("fieldset", "Review"), pgettext_lazy("fieldset", "Record"))
+
+
 @admin.register(Incident)
 class IncidentAdmin(HidesInputOnlyFieldsWhenReadOnly, HistoryAdmin):
     form = IncidentAdminForm
@@ -231,8 +236,7 @@ class IncidentAdmin(HidesInputOnlyFieldsWhenReadOnly, HistoryAdmin):
             gettext_lazy("When"),
             {
                 "fields": [
-                    ("start_date", "start_precision"),
-                    ("end_date", "end_precision"),
+                    ("start_date", "end_date"),
                     ("dates_approximate", "ongoing"),
                     ("local_time", "local_time_approximate"),
                 ]
@@ -241,7 +245,7 @@ class IncidentAdmin(HidesInputOnlyFieldsWhenReadOnly, HistoryAdmin):
         (gettext_lazy("Where"), {"fields": ["place", "location_detail"]}),
         (gettext_lazy("Staff only"), {"fields": ["private_notes", "confidential"]}),
         (
-            pgettext_lazy("fieldset", "Review"),
+            SECTIONS_OF_A_SAVED_RECORD[0],
             {
                 "fields": [
                     "revision_of",
@@ -253,10 +257,18 @@ class IncidentAdmin(HidesInputOnlyFieldsWhenReadOnly, HistoryAdmin):
             },
         ),
         (
-            pgettext_lazy("fieldset", "Record"),
+            SECTIONS_OF_A_SAVED_RECORD[1],
             {"fields": ["public_id", "created_by", "last_edited_by", "created_at", "updated_at"]},
         ),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        """A new incident has not been reviewed or recorded yet: the add form leaves those
+        read-only sections out rather than show them empty."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return [(name, options) for name, options in fieldsets if name not in SECTIONS_OF_A_SAVED_RECORD]
+        return fieldsets
 
     @admin.display(description=gettext_lazy("date"), ordering="period_start")
     def date_display(self, incident):

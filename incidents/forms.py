@@ -4,6 +4,8 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.partial_dates import PartialDatesForm
+
 from .models import Incident
 from .workflow import CORRECTABLE_FIELDS
 
@@ -36,7 +38,7 @@ def changes_since(incident: Incident, version: int) -> list[str]:
     return lines
 
 
-class IncidentAdminForm(forms.ModelForm):
+class IncidentAdminForm(PartialDatesForm):
     """The incident form, with the version it was opened at, so a stale form cannot overwrite newer work."""
 
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin, NormalisedNameSearchMixin
+from core.partial_dates import PartialDatesForm
 from sources.admin import CitationInline
 
 from .forms import OrganisationForm
@@ -10,9 +11,10 @@ from .models import Membership, Organisation, OrganisationAlias
 
 class MembershipInline(admin.TabularInline):
     model = Membership
+    form = PartialDatesForm
     extra = 0
     autocomplete_fields = ["person", "organisation"]
-    fields = ["person", "organisation", "role", "start_date", "start_precision", "end_date", "end_precision"]
+    fields = ["person", "organisation", "role", "start_date", "end_date"]
 
 
 class OrganisationAliasInline(admin.TabularInline):

@@ -36,7 +36,7 @@ class PersonAdmin(NormalisedNameSearchMixin, HistoryAdmin):
     inlines = [NameVariantInline, RelationshipInline, MembershipInline, CitationInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", "occupation", "biography"]}),
-        (_("Birth"), {"fields": ["birth_date", "birth_date_precision", "birth_place"]}),
+        (_("Birth"), {"fields": ["birth_date", "birth_place"]}),
         (_("Staff only"), {"fields": ["private_notes", "confidential", "consent_to_publish"]}),
         (pgettext_lazy("fieldset", "Record"), {"fields": ["public_id", "created_at", "updated_at"]}),
     ]

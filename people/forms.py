@@ -2,13 +2,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.duplicates import WarnsOfDuplicates, possible_duplicates
+from core.partial_dates import PartialDatesForm
 from incidents.models import Involvement
 from organisations.models import Membership
 
 from .models import NameVariant, Person
 
 
-class PersonForm(WarnsOfDuplicates):
+class PersonForm(WarnsOfDuplicates, PartialDatesForm):
     """The person admin's form: a name that resembles someone already entered is shown with them."""
 
     class Meta:

@@ -130,3 +130,12 @@ def test_person_search_in_the_admin_matches_any_script(staff_client, demo):
         {"term": "Ayzhangul", "app_label": "incidents", "model_name": "involvement", "field_name": "person"},
     )
     assert [result["text"] for result in autocomplete.json()["results"]] == ["Ajzhangul Amirova"]
+
+
+def test_the_add_form_leaves_out_the_sections_of_a_saved_record(staff_client, demo):
+    """Review and record details exist once an incident is saved; the add form does not show them empty."""
+    add_page = staff_client.get(admin_url(Incident, "add")).content.decode()
+    assert "Review</h2>" not in add_page and "Record</h2>" not in add_page
+    incident = Incident.objects.get(slug="amirova-arrest-aktau-airport-2012")
+    change_page = staff_client.get(reverse("admin:incidents_incident_change", args=[incident.pk])).content.decode()
+    assert "Review</h2>" in change_page and "Record</h2>" in change_page

@@ -125,7 +125,7 @@ class Charge(PublicRecord):
     incident = models.ForeignKey(Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="charges")
     date = models.DateField(_("date"), null=True, blank=True)
     date_precision = models.CharField(
-        _("date known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+        _("precision of the date"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     # A sentence is not a charge's: it belongs to a defendant in a judgment (`cases.Sentence`).

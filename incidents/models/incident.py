@@ -87,11 +87,11 @@ class Incident(SluggedRecord):
     )
     start_date = models.DateField(_("date"), help_text=_("For a month or a year, any day inside it."))
     start_precision = models.CharField(
-        _("date known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+        _("precision of the date"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     end_date = models.DateField(_("end date"), null=True, blank=True)
     end_precision = models.CharField(
-        _("end date known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+        _("precision of the end date"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
     dates_approximate = models.BooleanField(_("dates are approximate"), default=False)
     ongoing = models.BooleanField(_("still ongoing at the latest source"), default=False)
