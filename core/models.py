@@ -50,3 +50,39 @@ class SluggedRecord(PublicRecord):
             number += 1
             candidate = f"{base}-{number}"
         return candidate
+
+
+class Merge(models.Model):
+    """Two records of one person or organisation made one (`core.merging`): what was moved from
+    the record merged away, and what it and the kept record said before, so that its old
+    addresses lead to the kept record and the merge can be undone."""
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
+    kept_id = models.PositiveBigIntegerField()
+    merged_id = models.PositiveBigIntegerField()
+    merged_name = models.CharField(max_length=200)
+    merged_slug = models.SlugField(max_length=120, db_index=True)
+    merged_public_id = models.UUIDField(db_index=True)
+    # The merged record and the kept one as they were, serialised (django.core.serializers).
+    merged_record = models.JSONField()
+    kept_before = models.JSONField()
+    # {model label: {foreign key: [row ids]}}: the rows moved to the kept record.
+    moved = models.JSONField(default=dict)
+    # Rows the kept record had already (the same spelling, the same membership), removed with
+    # their citations, serialised.
+    removed = models.JSONField(default=list)
+    # {model label: [row ids]}: the names added to the kept record.
+    added = models.JSONField(default=dict)
+    kept_history_id = models.PositiveBigIntegerField(null=True)
+    merged_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        ordering = ["-merged_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.merged_name} → {self.content_type.model} {self.kept_id}"

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +12,7 @@ from django.views.generic import ListView, View
 
 from .counting import EXACT_COUNT_LIMIT, BoundedPaginator
 from .filters import YesNoField
+from .merging import kept_by_merge
 from .parameters import Parameters, repeated_message
 
 
@@ -230,5 +231,32 @@ class PermanentAddressView(View):
         return self.queryset.all()
 
     def get(self, request, public_id):
-        record = get_object_or_404(self.get_queryset(), public_id=public_id)
+        queryset = self.get_queryset()
+        record = queryset.filter(public_id=public_id).first() or merged_into(queryset, public_id=public_id)
+        if record is None:
+            raise Http404
         return HttpResponsePermanentRedirect(record.get_absolute_url())
+
+
+def merged_into(queryset, **address):
+    """The record of `queryset` that the record at this address (slug or public_id) was merged
+    into (`core.merging`), or None: only a record the page's own rule shows is ever named."""
+    kept = kept_by_merge(queryset.model, **address)
+    return kept if kept is not None and queryset.filter(pk=kept.pk).exists() else None
+
+
+class FollowsMerges:
+    """A record page whose old address, once the record was merged into another, answers 301 with
+    the kept record's page. `merge_target_queryset`: the records whose page exists."""
+
+    def merge_target_queryset(self):
+        return self.get_queryset()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            kept = merged_into(self.merge_target_queryset(), slug=kwargs["slug"])
+            if kept is None:
+                raise
+            return HttpResponsePermanentRedirect(kept.get_absolute_url())

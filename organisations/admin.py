@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import HistoryAdmin, NormalisedNameSearchMixin
+from core.merge_admin import MergesAdmin
 from core.partial_dates import PartialDatesForm
 from sources.admin import CitationInline
 
@@ -35,7 +36,7 @@ class BranchInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(NormalisedNameSearchMixin, HistoryAdmin):
+class OrganisationAdmin(MergesAdmin, NormalisedNameSearchMixin, HistoryAdmin):
     form = OrganisationForm
     list_display = ["name", "kind", "parent", "area", "confidential"]
     list_filter = ["kind", "confidential"]

@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.views.generic import DetailView
 
-from core.views import FilteredListView, PagedListMixin, UncountedListMixin, last_verified
+from core.views import FilteredListView, FollowsMerges, PagedListMixin, UncountedListMixin, last_verified
 from incidents.models import Incident
 from incidents.querysets import shown_people
 
@@ -19,7 +19,7 @@ class OrganisationListView(UncountedListMixin, FilteredListView):
         return Organisation.objects.public().select_related("area")
 
 
-class OrganisationDetailView(PagedListMixin, DetailView):
+class OrganisationDetailView(FollowsMerges, PagedListMixin, DetailView):
     template_name = "organisations/organisation_detail.html"
     context_object_name = "organisation"
 

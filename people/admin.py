@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.admin import HistoryAdmin, NormalisedNameSearchMixin
+from core.merge_admin import MergesAdmin
 from organisations.admin import MembershipInline
 from sources.admin import CitationInline
 
@@ -25,7 +26,7 @@ class RelationshipInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(NormalisedNameSearchMixin, HistoryAdmin):
+class PersonAdmin(MergesAdmin, NormalisedNameSearchMixin, HistoryAdmin):
     form = PersonForm
     list_display = ["name", "occupation", "birth_date", "confidential", "consent_to_publish"]
     list_filter = ["confidential", "consent_to_publish"]

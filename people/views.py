@@ -4,7 +4,14 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
 from cases.pages import custody_of
-from core.views import FilteredListView, PagedListMixin, PermanentAddressView, UncountedListMixin, last_verified
+from core.views import (
+    FilteredListView,
+    FollowsMerges,
+    PagedListMixin,
+    PermanentAddressView,
+    UncountedListMixin,
+    last_verified,
+)
 from incidents.models import Charge, Incident
 from incidents.querysets import people_in_public_cases, shown_people
 from organisations.models import Membership, Organisation
@@ -33,7 +40,7 @@ class PersonPermanentAddressView(PermanentAddressView):
         return Person.objects.publicly_named().filter(pk__in=people_in_public_cases().values("pk"))
 
 
-class PersonDetailView(PagedListMixin, DetailView):
+class PersonDetailView(FollowsMerges, PagedListMixin, DetailView):
     """A person page exists only for people who may be named: its address is made from the name."""
 
     template_name = "people/person_detail.html"
@@ -43,6 +50,9 @@ class PersonDetailView(PagedListMixin, DetailView):
         return Person.objects.publicly_named().prefetch_related(
             "name_variants", Prefetch("memberships", queryset=memberships_of_public_organisations())
         )
+
+    def merge_target_queryset(self):
+        return PersonPermanentAddressView().get_queryset()
 
     def get_object(self, queryset=None):
         """A named person with a public incident on the page is in a public case, which is what the
