@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from core.admin import HistoryAdmin
+from core.admin import HistoryAdmin, LabelsItsColumns
 from core.partial_dates import PartialDatesForm
 from incidents.admin import IncidentCitationInline, IncidentRowAdmin
 from incidents.models import Incident
@@ -92,7 +92,7 @@ class NotesIncidentEditsAdmin:
         note_edit_of_incidents(request, [getattr(row, "incident_id", None) for row in rows])
 
 
-class CaseChargeInline(admin.TabularInline):
+class CaseChargeInline(LabelsItsColumns, admin.TabularInline):
     model = CaseCharge
     extra = 0
     autocomplete_fields = ["charge"]

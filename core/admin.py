@@ -37,3 +37,20 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if request.method == "POST":
             raise PermissionDenied(_("History is read only."))
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class LabelsItsColumns:
+    """For tabular inlines: each field carries its column's name for screen readers. The table
+    shows the name once, in its header, so the fields of each row have no label of their own."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
+        def add_fields(self, form, index):
+            formset.add_fields(self, form, index)
+            if "DELETE" in form.fields:
+                form.fields["DELETE"].widget.attrs.setdefault("aria-label", _("Delete"))
+
+        return type(formset.__name__, (formset,), {"add_fields": add_fields})

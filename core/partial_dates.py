@@ -104,9 +104,11 @@ class PartialDatesForm(forms.ModelForm):
         ]
         for date_name, precision_name in self.partial_dates:
             shown = self.fields[date_name]
+            spoken = {"aria-label": shown.widget.attrs["aria-label"]} if "aria-label" in shown.widget.attrs else {}
             self.fields[date_name] = PartialDateField(
                 label=shown.label,
                 required=shown.required,
+                widget=PartialDateInput(spoken),
                 help_text=_("A year, a month or a day, as far as the sources know it: 2024, 2024-03 or 2024-03-08."),
             )
             known = getattr(self.instance, date_name)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from core.admin import HistoryAdmin
+from core.admin import HistoryAdmin, LabelsItsColumns
 from core.partial_dates import PartialDatesForm
 from evidence_files.files import accepted_kinds_text
 from evidence_files.services import removing_unrecorded_files, store_evidence_file
@@ -92,14 +92,14 @@ class IncidentTypeAdmin(HistoryAdmin):
     search_fields = ["name"]
 
 
-class InvolvementInline(FollowsIncidentStateInline, admin.TabularInline):
+class InvolvementInline(LabelsItsColumns, FollowsIncidentStateInline, admin.TabularInline):
     model = Involvement
     extra = 1
     autocomplete_fields = ["person", "organisation"]
     fields = ["role", "person", "organisation", "unidentified_actor", "description", "confidential"]
 
 
-class ChargeInline(FollowsIncidentStateInline, admin.TabularInline):
+class ChargeInline(LabelsItsColumns, FollowsIncidentStateInline, admin.TabularInline):
     model = Charge
     extra = 0
     autocomplete_fields = ["person", "provision"]
@@ -172,7 +172,7 @@ class EvidenceInline(
     readonly_fields = ["stored_files"]
 
 
-class IncidentLinkInline(FollowsIncidentStateInline, admin.TabularInline):
+class IncidentLinkInline(LabelsItsColumns, FollowsIncidentStateInline, admin.TabularInline):
     model = IncidentLink
     fk_name = "from_incident"
     extra = 0

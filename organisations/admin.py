@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import HistoryAdmin, NormalisedNameSearchMixin
+from core.admin import HistoryAdmin, LabelsItsColumns, NormalisedNameSearchMixin
 from core.merge_admin import MergesAdmin
 from core.partial_dates import PartialDatesForm
 from sources.admin import CitationInline
@@ -10,7 +10,7 @@ from .forms import OrganisationForm
 from .models import Membership, Organisation, OrganisationAlias
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(LabelsItsColumns, admin.TabularInline):
     model = Membership
     form = PartialDatesForm
     extra = 0
@@ -18,13 +18,13 @@ class MembershipInline(admin.TabularInline):
     fields = ["person", "organisation", "role", "start_date", "end_date"]
 
 
-class OrganisationAliasInline(admin.TabularInline):
+class OrganisationAliasInline(LabelsItsColumns, admin.TabularInline):
     model = OrganisationAlias
     extra = 1
     fields = ["name", "kind", "language"]
 
 
-class BranchInline(admin.TabularInline):
+class BranchInline(LabelsItsColumns, admin.TabularInline):
     model = Organisation
     fk_name = "parent"
     verbose_name = _("branch")

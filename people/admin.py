@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.admin import HistoryAdmin, NormalisedNameSearchMixin
+from core.admin import HistoryAdmin, LabelsItsColumns, NormalisedNameSearchMixin
 from core.merge_admin import MergesAdmin
 from organisations.admin import MembershipInline
 from sources.admin import CitationInline
@@ -11,13 +11,13 @@ from .forms import PersonForm
 from .models import NameVariant, Person, Relationship
 
 
-class NameVariantInline(admin.TabularInline):
+class NameVariantInline(LabelsItsColumns, admin.TabularInline):
     model = NameVariant
     extra = 1
     fields = ["name", "kind", "script", "language"]
 
 
-class RelationshipInline(admin.TabularInline):
+class RelationshipInline(LabelsItsColumns, admin.TabularInline):
     model = Relationship
     fk_name = "person"
     extra = 0

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from core.admin import HistoryAdmin, NormalisedNameSearchMixin
+from core.admin import HistoryAdmin, LabelsItsColumns, NormalisedNameSearchMixin
 
 from .models import Place, PlaceName
 
 
-class PlaceNameInline(admin.TabularInline):
+class PlaceNameInline(LabelsItsColumns, admin.TabularInline):
     model = PlaceName
     extra = 1
     fields = ["name", "kind", "language", "script"]

@@ -5,12 +5,12 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from core.admin import HistoryAdmin
+from core.admin import HistoryAdmin, LabelsItsColumns
 
 from .models import Citation, Source
 
 
-class CitationInline(GenericTabularInline):
+class CitationInline(LabelsItsColumns, GenericTabularInline):
     """The sources behind a record's claims, editable on the record's own page."""
 
     model = Citation

@@ -1,5 +1,7 @@
 """A visitor in a real browser: from the home page to the arrest, without JavaScript tricks."""
 
+import json
+
 import pytest
 from django.core.management import call_command
 
@@ -248,3 +250,51 @@ def test_a_verifier_reviews_with_the_preview_in_front_of_them(live_server, page,
     page.goto(f"{live_server.url}{ARREST_PATH}")
     assert page.locator("h1").inner_text() == "Amirova detained at Aktau airport"
     assert not [text for text in console if "Content Security Policy" in text or "Refused" in text]
+
+
+ADMIN_PAGES_CHECKED = (
+    "",
+    "incidents/incident/add/",
+    "incidents/incident/",
+    "people/person/add/",
+    "organisations/organisation/add/",
+    "cases/case/add/",
+    "places/place/add/",
+)
+
+
+def test_axe_core_finds_no_violation_on_the_admin_entry_pages(live_server, page, django_user_model):
+    """The entry and review pages researchers and verifiers use all day, checked by axe-core."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from incidents import workflow
+    from incidents.models import Incident
+
+    from .factories import make_user
+
+    call_command("load_demo", verbosity=0)
+    django_user_model.objects.create_superuser("axe-admin", "axe@example.org", "a-long-test-password")
+    arrest = Incident.objects.get(slug=ARREST_PATH.split("/")[2])
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "axe-admin")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    researcher = make_user("Researcher")
+    correction = workflow.propose_correction(incident=arrest, by=researcher)
+    workflow.submit(incident=correction, by=researcher)
+    person = correction.involvements.exclude(person=None).first().person
+    own_pages = (
+        f"incidents/incident/{arrest.pk}/change/",
+        f"incidents/incident/{correction.pk}/review/",
+        f"people/person/{person.pk}/change/",
+        f"people/person/{person.pk}/merge/",
+    )
+    axe = Axe()
+    found = {}
+    for path in (*ADMIN_PAGES_CHECKED, *own_pages):
+        page.goto(f"{live_server.url}/admin/{path}")
+        violations = axe.run(page).response["violations"]
+        if violations:
+            found[path] = [(rule["id"], [node["target"] for node in rule["nodes"]][:3]) for rule in violations]
+    assert found == {}, json.dumps(found, indent=1)
