@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
 .PHONY: run test test-sqlite test-postgres lint check install install-dev migrate clean bench bench-data \
-	bench-load compile-messages messages
+	bench-load bench-duplicates compile-messages messages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -89,6 +89,16 @@ ifdef DATABASE_URL
 	$(BENCH_MIGRATE) && SIZE=$(SIZE) BENCH_ONLY_GENERATE=1 $(PY) bench/run.py
 else
 	$(BENCH_CLUSTER) -- sh -c '$(BENCH_MIGRATE) && SIZE=$(SIZE) BENCH_ONLY_GENERATE=1 $(PY) bench/run.py'
+endif
+
+# The person form's possible-duplicates lookup among the people of the bench dataset of SIZE
+# (`make bench-data` first; DATABASE_URL or BENCH_PGDATA=DIR names it). Results in
+# bench/results/duplicates-<people>.{json,md}.
+bench-duplicates: install-dev
+ifdef DATABASE_URL
+	$(PY) bench/duplicates.py
+else
+	$(BENCH_CLUSTER) -- $(PY) bench/duplicates.py
 endif
 
 # Staff saves overlapping under public load, through a real server (bench/load.py): on a temporary

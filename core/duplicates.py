@@ -3,13 +3,15 @@ spelling ("Aizhangul Amirova", "Ayzhangul Amirova", "Айжангуль Амир
 
 Names are compared folded as the search folds them (`core.text.normalise_name`), then by
 rapidfuzz's token-sort ratio, which forgives a letter or two and the order of the words. The
-database is asked only for the records with a name or a variant that has a word beginning like
-one of the two longest words of the new name; the comparison runs on those few in Python.
+database is asked only for the records with a name or a variant near the new name (on PostgreSQL
+by trigrams, elsewhere by the starts of its words); the comparison runs on those few in Python.
 """
 
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib.postgres.search import TrigramDistance
+from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz
@@ -23,7 +25,30 @@ SIMILARITY = 85
 # misspelling further on.
 PREFIX = 4
 MOST_CANDIDATES_READ = 2000
+# On PostgreSQL, the names (and, apart, the other spellings) nearest to the new one that are read.
+NEAREST = 50
 MOST_SHOWN = 5
+
+
+def alike_on_postgresql(records: QuerySet, folded: str, *, field: str, variants: QuerySet, owner: str) -> set:
+    """The records whose folded name, or a spelling of it, is among the NEAREST to the new name
+    by trigrams (pg_trgm's distance, read nearest first through the names' GiST indexes): the start
+    of a common first name would match tens of thousands of people, and only the few most alike
+    are ever shown."""
+    named = records.order_by(TrigramDistance(field, folded)).values_list("pk", flat=True)
+    spelled = variants.order_by(TrigramDistance("normalised", folded)).values_list(owner, flat=True)
+    return {*named[:NEAREST], *spelled[:NEAREST]}
+
+
+def sharing_a_word_start(folded: str, *, field: str, variants: QuerySet, owner: str) -> Q:
+    """Elsewhere (SQLite, a small database): the records with a name or a spelling that has a
+    word beginning like one of the two longest words of the new name."""
+    prefixes = Q()
+    variant_prefixes = Q()
+    for word in sorted(set(folded.split()), key=len, reverse=True)[:2]:
+        prefixes |= starts_a_word(field, word[:PREFIX])
+        variant_prefixes |= starts_a_word("normalised", word[:PREFIX])
+    return prefixes | Q(pk__in=variants.filter(variant_prefixes).values(owner))
 
 
 def similarity(first: str, second: str) -> float:
@@ -50,16 +75,12 @@ def possible_duplicates(
     most alike first. `field` is the records' folded name; `variants` are rows of other
     spellings, with their folded `normalised` name and the record in `owner`."""
     folded = normalise_name(name)
-    words = sorted(set(folded.split()), key=len, reverse=True)[:2]
-    if not words:
+    if not folded.split():
         return []
-    prefixes = Q()
-    variant_prefixes = Q()
-    for word in words:
-        prefixes |= starts_a_word(field, word[:PREFIX])
-        variant_prefixes |= starts_a_word("normalised", word[:PREFIX])
-    owners = variants.filter(variant_prefixes).values(owner)
-    found = records.filter(prefixes | Q(pk__in=owners))
+    if connections[records.db].vendor == "postgresql":
+        found = records.filter(pk__in=alike_on_postgresql(records, folded, field=field, variants=variants, owner=owner))
+    else:
+        found = records.filter(sharing_a_word_start(folded, field=field, variants=variants, owner=owner))
     if exclude is not None:
         found = found.exclude(pk=exclude)
     found = list(found.order_by("pk")[:MOST_CANDIDATES_READ])
