@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -41,6 +42,14 @@ class PersonAdmin(MergesAdmin, NormalisedNameSearchMixin, HistoryAdmin):
         (_("Staff only"), {"fields": ["private_notes", "confidential", "consent_to_publish"]}),
         (pgettext_lazy("fieldset", "Record"), {"fields": ["public_id", "created_at", "updated_at"]}),
     ]
+
+    def autocomplete_label(self, person) -> str:
+        """The name, with what tells people of one name apart: the birth and the occupation."""
+        details = [
+            _("born %(date)s") % {"date": person.birth_date_display} if person.birth_date else "",
+            Truncator(person.occupation).chars(60),
+        ]
+        return " — ".join([person.name, *filter(None, details)])
 
 
 @admin.register(NameVariant)

@@ -75,3 +75,22 @@ def test_an_organisation_entered_again_under_another_spelling_is_shown(admin_cli
     html = admin_client.post(add, {**form, "name": "Khalyk Maidan", "kind": "movement"}).content.decode()
     assert "Possible duplicates" in html and "Halyk Maidan" in html
     assert not Organisation.objects.filter(name="Khalyk Maidan").exists()
+
+
+@pytest.mark.django_db
+def test_the_person_picker_of_an_incident_tells_people_of_one_name_apart(admin_client):
+    import datetime
+
+    Person.objects.create(name="Gulnara Zhanbolova", birth_date=datetime.date(1972, 8, 18), occupation="activist")
+    Person.objects.create(name="Gulnara Zhanbolova", birth_date=datetime.date(1990, 1, 1), birth_date_precision="year")
+    Person.objects.create(name="Gulnara Zhanbolova")
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "Zhanbolova", "app_label": "incidents", "model_name": "involvement", "field_name": "person"},
+    )
+    labels = sorted(result["text"] for result in response.json()["results"])
+    assert labels == [
+        "Gulnara Zhanbolova",
+        "Gulnara Zhanbolova — born 18 August 1972 — activist",
+        "Gulnara Zhanbolova — born 1990",
+    ]
