@@ -1,5 +1,6 @@
 """A date known to a year, a month or a day, typed as such: `2024`, `2024-03`, `2024-03-08` (or,
-as Russian and Kazakh documents write them, `03.2024` and `08.03.2024`).
+as Russian and Kazakh documents write them, `03.2024` and `08.03.2024`), after "around" (or "~",
+"около", "шамамен") when the sources give it roughly.
 
 The models keep a date and its precision in two fields (`core.dates`); entry forms show one text
 box for both, so nobody types a day they do not know and then picks "month" from a menu.
@@ -23,28 +24,39 @@ FORMATS = [
 ]
 
 
+# Words before a date that say it is approximate, in the site's languages, and the one it is shown with.
+AROUND = re.compile(r"^(?:around|about|approx\.?|circa|ca\.|c\.|~|около|примерно|ок\.|шамамен|шам\.)\s*", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class PartialDate:
     date: datetime.date
     precision: str
+    approximate: bool = False
 
     def __str__(self) -> str:
         if self.precision == DatePrecision.YEAR:
-            return f"{self.date:%Y}"
-        if self.precision == DatePrecision.MONTH:
-            return f"{self.date:%Y-%m}"
-        return self.date.isoformat()
+            written = f"{self.date:%Y}"
+        elif self.precision == DatePrecision.MONTH:
+            written = f"{self.date:%Y-%m}"
+        else:
+            written = self.date.isoformat()
+        return f"~{written}" if self.approximate else written
 
 
 def parse_partial_date(text: str) -> PartialDate | None:
     """The date a text names, to the precision it is written with; None when it is written in
     none of the formats, ValueError when it is but no such day exists (2024-02-30)."""
+    text = text.strip()
+    approximate = AROUND.match(text)
+    if approximate:
+        text = text[approximate.end() :]
     for pattern, precision in FORMATS:
-        found = pattern.fullmatch(text.strip())
+        found = pattern.fullmatch(text)
         if found:
             parts = found.groupdict()
             day = datetime.date(int(parts["year"]), int(parts.get("month") or 1), int(parts.get("day") or 1))
-            return PartialDate(day, precision)
+            return PartialDate(day, precision, bool(approximate))
     return None
 
 
@@ -61,6 +73,7 @@ class PartialDateField(forms.Field):
     default_error_messages = {
         "invalid": _("Enter a year (2024), a month (2024-03) or a day (2024-03-08)."),
         "not_in_calendar": _("%(value)s is not a day of the calendar."),
+        "never_approximate": _("This date is given exactly or not at all: leave out “around”."),
     }
 
     def to_python(self, value):
@@ -97,6 +110,10 @@ class PartialDatesForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The model's "dates are approximate" flag, which "around" before a date sets, when it has one.
+        names = {field.name for field in self._meta.model._meta.concrete_fields}
+        shown_apart = "dates_approximate" in self.fields
+        self.approximate_field = "dates_approximate" if "dates_approximate" in names and not shown_apart else None
         self.partial_dates = [
             (date_name, precision_name)
             for date_name, precision_name in precision_pairs(self._meta.model)
@@ -109,17 +126,33 @@ class PartialDatesForm(forms.ModelForm):
                 label=shown.label,
                 required=shown.required,
                 widget=PartialDateInput(spoken),
-                help_text=_("A year, a month or a day, as far as the sources know it: 2024, 2024-03 or 2024-03-08."),
+                help_text=self.partial_date_help(),
             )
             known = getattr(self.instance, date_name)
             if known is not None:
-                self.initial[date_name] = PartialDate(known, getattr(self.instance, precision_name))
+                approximate = bool(self.approximate_field and getattr(self.instance, self.approximate_field))
+                self.initial[date_name] = PartialDate(known, getattr(self.instance, precision_name), approximate)
+
+    def partial_date_help(self) -> str:
+        if self.approximate_field:
+            return _(
+                "A year, a month or a day, as far as the sources know it: 2024, 2024-03 or 2024-03-08; "
+                "“around 2024-03” when they give it roughly."
+            )
+        return _("A year, a month or a day, as far as the sources know it: 2024, 2024-03 or 2024-03-08.")
 
     def clean(self):
         cleaned_data = super().clean()
+        approximate = False
         for date_name, precision_name in self.partial_dates:
             value = cleaned_data.get(date_name)
             if isinstance(value, PartialDate):
+                if value.approximate and not self.approximate_field:
+                    self.add_error(date_name, self.fields[date_name].error_messages["never_approximate"])
+                    continue
+                approximate |= value.approximate
                 cleaned_data[date_name] = truncate_to_precision(value.date, value.precision)
                 setattr(self.instance, precision_name, value.precision)
+        if self.approximate_field:
+            setattr(self.instance, self.approximate_field, approximate)
         return cleaned_data

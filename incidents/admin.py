@@ -237,7 +237,7 @@ class IncidentAdmin(HidesInputOnlyFieldsWhenReadOnly, HistoryAdmin):
             {
                 "fields": [
                     ("start_date", "end_date"),
-                    ("dates_approximate", "ongoing"),
+                    "ongoing",
                     ("local_time", "local_time_approximate"),
                 ]
             },

@@ -98,3 +98,32 @@ def test_a_birth_year_is_entered_as_a_year(signed_in):
     person = Person.objects.get(pk=person.pk)
     assert (person.birth_date, person.birth_date_precision) == (datetime.date(1975, 1, 1), "year")
     assert 'value="1975"' in researcher.get(url).content.decode()
+
+
+@pytest.mark.parametrize("typed", ["around 2011-05", "~2011-05", "около 05.2011", "шамамен 2011-05", "Around 2011-5"])
+def test_around_marks_a_date_as_given_roughly(typed):
+    assert PartialDateField().clean(typed) == PartialDate(datetime.date(2011, 5, 1), "month", approximate=True)
+
+
+def test_an_incident_dated_around_a_month_says_so(signed_in, demo):
+    researcher = signed_in("Researcher")
+    response = add_incident(researcher, "around 2011-05")
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    strike = Incident.objects.get(title="Strike dispersed in Zhanaozen")
+    assert (strike.start_precision, strike.dates_approximate) == ("month", True)
+    assert (
+        'value="~2011-05"'
+        in researcher.get(reverse("admin:incidents_incident_change", args=[strike.pk])).content.decode()
+    )
+    assert strike.date_display.startswith("around May 2011")
+
+
+def test_a_birth_cannot_be_marked_around(signed_in):
+    researcher = signed_in("Researcher")
+    person = make_person("Known Birth Year")
+    url = reverse("admin:people_person_change", args=[person.pk])
+    data = admin_form_data(researcher.get(url))
+    data["birth_date"] = "around 1975"
+    response = researcher.post(url, data)
+    assert response.status_code == 200
+    assert "This date is given exactly or not at all: leave out “around”." in response.content.decode()
