@@ -4,6 +4,7 @@ cases, periods added, moved or deleted. Kept wrong, it would list a person the p
 see, or count their custody from a date that is still in review."""
 
 import datetime
+import io
 
 import pytest
 
@@ -11,6 +12,7 @@ from cases.models import Case, CustodyPeriod
 from cases.publication import refresh_public_custody
 from incidents import workflow
 from incidents.models import Incident
+from people.models import Person
 
 from .factories import make_incident, make_person, make_user
 
@@ -141,3 +143,15 @@ def test_a_verified_correction_of_the_start_moves_the_count(client):
     workflow.verify(incident=correction, by=verifier, note="Earlier arrest confirmed")
     assert since(period) == YEAR_AGO - datetime.timedelta(days=100)
     assert_kept_as_the_rule_says()
+
+
+def test_after_a_bulk_update_the_command_brings_what_is_kept_in_step(client):
+    from django.core.management import call_command
+
+    person = make_person("Held Defender", consent_to_publish=True)
+    period = hold(person, YEAR_AGO)
+    Person.objects.filter(pk=person.pk).update(consent_to_publish=False)  # sends no signal
+    assert CustodyPeriod.objects.public().filter(pk=period.pk).exists()
+    call_command("refresh_public_custody", stdout=io.StringIO())
+    assert not CustodyPeriod.objects.public().filter(pk=period.pk).exists()
+    assert held_since_on_the_list(client) == {}
