@@ -1,6 +1,7 @@
 import uuid
 
 from anyascii import anyascii
+from django.conf import settings
 from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -74,10 +75,12 @@ class Merge(models.Model):
     # {model label: [row ids]}: the names added to the kept record.
     added = models.JSONField(default=dict)
     kept_history_id = models.PositiveBigIntegerField(null=True)
-    merged_by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     merged_at = models.DateTimeField(auto_now_add=True)
     undone_at = models.DateTimeField(null=True, blank=True)
-    undone_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("merge")
