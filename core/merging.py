@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Merge
+from .partial_dates import precision_pairs
 
 # For each kind of record that can be merged: the model of its other names and their foreign key.
 OTHER_NAMES = {
@@ -38,9 +39,7 @@ class MergeError(Exception):
 
 def choosable_fields(model) -> list[models.Field]:
     """The fields a verifier chooses between, a date's precision going with its date."""
-    precisions = {f"{field.name}_precision" for field in model._meta.concrete_fields} | {
-        f"{field.name.removesuffix('_date')}_precision" for field in model._meta.concrete_fields
-    }
+    precisions = {precision for _date, precision in precision_pairs(model)}
     return [
         field
         for field in model._meta.concrete_fields
@@ -50,11 +49,7 @@ def choosable_fields(model) -> list[models.Field]:
 
 def companion(model, field: models.Field) -> str | None:
     """The precision field that goes with a date field, if it has one."""
-    names = {f.name for f in model._meta.concrete_fields}
-    for candidate in (f"{field.name}_precision", f"{field.name.removesuffix('_date')}_precision"):
-        if candidate in names and candidate != field.name:
-            return candidate
-    return None
+    return dict(precision_pairs(model)).get(field.name)
 
 
 def differences(kept, other) -> list[dict]:
