@@ -389,7 +389,7 @@ class IncidentAdmin(HidesInputOnlyFieldsWhenReadOnly, HistoryAdmin):
     def review_view(self, request, object_id):
         incident = self._incident_for(request, object_id)
         self._require(request, "incidents.verify_incident")
-        refusal = review.may_decide(incident, request.user)
+        refusal = workflow.review_refusal(incident, by=request.user)
         form = ReviewForm(request.POST or None)
         if request.method == "POST" and not refusal and form.is_valid():
             action = workflow.verify if form.cleaned_data["decision"] == "verify" else workflow.reject

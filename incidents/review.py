@@ -50,22 +50,6 @@ def private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def may_decide(incident: Incident, user) -> str:
-    """Why the user may not verify or reject the incident now, or "" when they may: said on the
-    review page before any note is written."""
-    if not user.has_perm("incidents.verify_incident"):
-        return _("Your role does not allow you to verify incidents.")
-    if incident.status != Incident.Status.SUBMITTED:
-        return _("Only a submitted incident is reviewed; this one is %(status)s.") % {
-            "status": incident.get_status_display()
-        }
-    try:
-        workflow.check_four_eyes(incident, by=user)
-    except workflow.WorkflowError as error:
-        return str(error)
-    return ""
-
-
 def what_it_rests_on(incident: Incident) -> dict:
     """Every citation of the incident and of its rows, confidential sources included and marked,
     each with the record it supports; and every piece of evidence with its files."""

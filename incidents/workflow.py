@@ -127,6 +127,18 @@ def check_four_eyes(incident: Incident, *, by: AbstractBaseUser) -> None:
         )
 
 
+def review_refusal(incident: Incident, *, by: AbstractBaseUser) -> str:
+    """Why `by` may not verify or reject the incident now, or "" when they may: the checks
+    `verify` and `reject` make, asked before the reviewer writes a note."""
+    try:
+        _require(by, "incidents.verify_incident", _("Your role does not allow you to verify incidents."))
+        _require_state(incident, (Status.SUBMITTED,), "verified")
+        check_four_eyes(incident, by=by)
+    except WorkflowError as error:
+        return str(error)
+    return ""
+
+
 @transaction.atomic
 def submit(*, incident: Incident, by: AbstractBaseUser) -> Incident:
     _require(by, "incidents.submit_incident", _("Your role does not allow you to submit incidents for review."))
