@@ -144,7 +144,7 @@ def detail(rows: list[Detainee]) -> list[Detainee]:
         return rows
     periods = (
         CustodyPeriod.objects.select_related("person", "facility", "case")
-        .annotate(place_path=F("incident__place_path"))
+        .annotate(place_path=F("incident__place_path"), last_verified_at=F("incident__last_verified_at"))
         .in_bulk({pk for row in rows for pk in (row.period_id, row.since_id)})
     )
     people = [row.person_id for row in rows]

@@ -33,6 +33,9 @@ DETAINED_CSV_HEADER = [
     "case",
     "case_number",
     "case_url",
+    "public_id",
+    "permanent_url",
+    "last_verified",
 ]
 
 
@@ -68,4 +71,7 @@ def csv_fields(row, status: str, absolute_url: Callable[[str], str]) -> list:
         spreadsheet_safe(case.title) if case else "",
         spreadsheet_safe(case.number) if case else "",
         absolute_url(case.get_absolute_url()) if case else "",
+        str(period.person.public_id),
+        absolute_url(period.person.get_permanent_url()),
+        period.last_verified_at.date().isoformat() if period.last_verified_at else "",
     ]

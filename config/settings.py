@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "django_filters",
     "simple_history",
     "axes",
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "incidents",
     "evidence_files",
     "cases",
+    "exchange",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +268,12 @@ LOGGING = {
 
 # How many incidents a public list shows per page.
 INCIDENTS_PER_PAGE = 25
+# Entries of the change feed (/api/changes/) per page.
+CHANGES_PER_PAGE = 500
+# Import files (exchange.reading): the largest accepted, and where an uploaded file waits between
+# the admin's dry run and its confirmation.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_MEGABYTES", "50")) * 2**20
+IMPORT_PENDING_ROOT = Path(os.environ.get("IMPORT_PENDING_ROOT", MEDIA_ROOT / "imports-pending"))
 
 # The public JSON API is read-only and anonymous: no sessions, no logins, no writes.
 REST_FRAMEWORK = {

@@ -8,6 +8,7 @@ urlpatterns = [
     # Django's set_language view: the language switcher posts here; no language prefix anywhere.
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("incidents.api")),
+    path("", include("exchange.urls")),
     path("people/", include("people.urls")),
     path("organisations/", include("organisations.urls")),
     path("", include("cases.urls")),

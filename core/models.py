@@ -43,8 +43,12 @@ class SluggedRecord(PublicRecord):
             self.slug = self.make_unique_slug(getattr(self, self.slug_source_field))
         super().save(*args, **kwargs)
 
+    def slug_base(self, text: str) -> str:
+        """The slug made from a text, before a number is added to tell it from others."""
+        return slugify(anyascii(text or ""))[:100].strip("-") or self._meta.model_name
+
     def make_unique_slug(self, text: str) -> str:
-        base = slugify(anyascii(text or ""))[:100].strip("-") or self._meta.model_name
+        base = self.slug_base(text)
         others = type(self)._default_manager.exclude(pk=self.pk)
         candidate, number = base, 1
         while others.filter(slug=candidate).exists():

@@ -111,6 +111,8 @@ def limits(field: forms.Field) -> dict:
         return record_address(field)
     if isinstance(field, SearchTextField):
         return {"format": SEARCH_TEXT_FORMAT, "maxLength": field.max_length, "pattern": NO_NULL_CHARACTERS}
+    if isinstance(field, forms.IntegerField):
+        return {"type": "integer", **({"minimum": field.min_value} if field.min_value is not None else {})}
     return {}
 
 

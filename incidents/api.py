@@ -15,6 +15,7 @@ from cases.api import DetainedViewSet
 from core.api import ListFilterBackend
 from core.lookups import AnyOf
 from core.viewsets import APIRootView, ReadOnlyViewSet
+from exchange.api import ChangeFeedViewSet, popolo
 from organisations.api import OrganisationViewSet
 from people.api import PersonViewSet
 from places.models import Place
@@ -118,11 +119,13 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("charges", ProvisionViewSet, basename="provision")
 router.register("places", PlaceViewSet, basename="place")
 router.register("detained", DetainedViewSet, basename="detained")
+router.register("changes", ChangeFeedViewSet, basename="change")
 
 app_name = "api"
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("popolo/", popolo, name="popolo"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI (served from this site by drf-spectacular-sidecar) sets inline styles on its
     # elements; its scripts stay under the site-wide policy.

@@ -49,7 +49,11 @@ USERS = ("auth.user", "auth.group")
 
 # Permissions of their own (Meta.permissions) added after the roles were first granted, by the
 # migration named: earlier migrations, which grant the roles too, run before they exist.
-PERMISSIONS_ADDED_LATER = {("places", "change_administrative_area"): "places 0009_researchers_add_places"}
+PERMISSIONS_ADDED_LATER = {
+    ("places", "change_administrative_area"): "places 0009_researchers_add_places",
+    ("exchange", "view_importbatch"): "exchange 0002_import_permissions",
+    ("exchange", "add_importbatch"): "exchange 0002_import_permissions",
+}
 
 
 def _codenames(labels, actions) -> list[tuple[str, str]]:
@@ -64,6 +68,9 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
         *_codenames(REMOVABLE, ["delete"]),
         ("incidents", "submit_incident"),
         ("incidents", "view_evidence_original"),
+        # Imports bring in drafts, reviewed like typed-in ones.
+        ("exchange", "view_importbatch"),
+        ("exchange", "add_importbatch"),
     ]
     verifier = [
         *researcher,

@@ -1,12 +1,12 @@
 from anyascii import anyascii
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404, QueryDict, StreamingHttpResponse
+from django.http import FileResponse, Http404, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -27,7 +27,7 @@ from evidence_files.models import EvidenceFile
 from places.models import Place
 from sources.models import Citation, number_sources
 
-from .export import csv_rows
+from .export import TooManyRows, csv_rows, incident_xlsx, involvement_csv_rows, involvement_xlsx
 from .filters import IncidentFilter
 from .models import Charge, Evidence, Incident, IncidentLink, IncidentType, LegalProvision
 from .pickers import picker_choices
@@ -127,27 +127,60 @@ def active_filters(cleaned: dict, query: QueryDict, labels: dict = FILTER_LABELS
     return active
 
 
-@require_safe
-def export_csv(request):
-    """The current search as CSV, written row by row so that a large export never sits in memory."""
+def export_search(request):
+    """The search an export is made of, or the 400 that says why it cannot be made."""
     filterset = IncidentFilter(request.GET, queryset=Incident.objects.shown_in_lists(), request=request)
     problems = export_problems(request.GET, filterset)
-    if problems:
-        return export_refused(problems)
-    byte_order_mark = YesNoField(required=False).clean(request.GET.get("bom"))
-    rows = csv_rows(filterset.qs.with_public_actors_and_charges(), request.build_absolute_uri, bool(byte_order_mark))
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{export_file_name(filterset)}"'
-    return response
+    return filterset, export_refused(problems) if problems else None
 
 
-def export_file_name(filterset) -> str:
-    """vigil-incidents-<date>[-<filter>-<value>…].csv: several downloads keep apart on a disk."""
-    parts = ["vigil-incidents", timezone.localdate().isoformat()]
+def csv_export(rows_of, stem: str):
+    @require_safe
+    def view(request):
+        """The current search as CSV, written row by row so that a large export never sits in memory."""
+        filterset, refusal = export_search(request)
+        if refusal:
+            return refusal
+        byte_order_mark = bool(YesNoField(required=False).clean(request.GET.get("bom")))
+        rows = rows_of(filterset.qs, request.build_absolute_uri, byte_order_mark)
+        response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{export_file_name(filterset, stem, "csv")}"'
+        return response
+
+    return view
+
+
+def xlsx_export(file_of, stem: str):
+    @require_safe
+    def view(request):
+        """The current search as a spreadsheet: the same rows as the CSV, dates as dates."""
+        filterset, refusal = export_search(request)
+        if refusal:
+            return refusal
+        try:
+            spreadsheet = file_of(filterset.qs, request.build_absolute_uri)
+        except TooManyRows:
+            return export_refused([gettext("More rows than a spreadsheet holds: narrow the search or take the CSV.")])
+        name = export_file_name(filterset, stem, "xlsx")
+        return FileResponse(spreadsheet, as_attachment=True, filename=name, content_type=XLSX_CONTENT_TYPE)
+
+    return view
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+export_csv = csv_export(csv_rows, "vigil-incidents")
+export_xlsx = xlsx_export(incident_xlsx, "vigil-incidents")
+export_involvements_csv = csv_export(involvement_csv_rows, "vigil-involvements")
+export_involvements_xlsx = xlsx_export(involvement_xlsx, "vigil-involvements")
+
+
+def export_file_name(filterset, stem: str, extension: str) -> str:
+    """<stem>-<date>[-<filter>-<value>…].<extension>: several downloads keep apart on a disk."""
+    parts = [stem, timezone.localdate().isoformat()]
     for name, value in filterset.form.cleaned_data.items():
         if value not in (None, "", False) and name in filterset.data:
             parts += [name, slugify(anyascii(named_by(value)))[:40]]
-    return "-".join(part for part in parts if part) + ".csv"
+    return "-".join(part for part in parts if part) + f".{extension}"
 
 
 def named_by(value) -> str:

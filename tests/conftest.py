@@ -5,6 +5,8 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from exchange.changes import pending_marks
+
 from .demo_database import DemoDatabase
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,6 +54,13 @@ def fresh_cache():
     """Each test starts with an empty cache: what a page kept (the search pickers) was made from
     another test's records."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def no_pending_feed_marks():
+    """Each test starts with no change waiting for the feed: another test's marks were made in a
+    transaction that was rolled back (and their records are gone)."""
+    pending_marks().clear()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ ARREST = "amirova-arrest-aktau-airport-2012"
 def test_api_root_lists_the_incidents_endpoint(client, demo):
     response = client.get("/api/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
-    assert set(response.json()) == {"incidents", "people", "organisations", "charges", "places", "detained"}
+    assert set(response.json()) == {"incidents", "people", "organisations", "charges", "places", "detained", "changes"}
     assert response.json()["incidents"].endswith("/api/incidents/")
 
 

@@ -246,6 +246,8 @@ class Incident(SluggedRecord):
                 name="incident_public_type_region",
                 condition=PUBLIC,
             ),
+            # The Atom feed of newly verified incidents reads them in the order of verification.
+            models.Index(fields=["-last_verified_at", "-id"], name="incident_public_verified", condition=PUBLIC),
         ]
         constraints = [
             models.CheckConstraint(
@@ -305,6 +307,13 @@ class Incident(SluggedRecord):
             self.version = expected_version + 1
         elif self.pk is not None and not self._state.adding:
             self.version += 1
+        self.derive_fields()
+        self.search_text = search_text_of(self)
+        super().save(*args, **kwargs)
+
+    def derive_fields(self) -> None:
+        """Work out the fields kept from others (the dating's period, the place's path), as a save
+        does: code that creates incidents in bulk calls it before `bulk_create`."""
         self.start_date = truncate_to_precision(self.start_date, self.start_precision)
         if self.end_date:
             self.end_date = truncate_to_precision(self.end_date, self.end_precision)
@@ -316,8 +325,6 @@ class Incident(SluggedRecord):
         else:
             self.period_end = period_of(self.start_date, self.start_precision)[1]
         self.place_path = self.place.path if self.place_id else ""
-        self.search_text = search_text_of(self)
-        super().save(*args, **kwargs)
 
     @property
     def date_display(self) -> str:
