@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
 .PHONY: run test test-sqlite test-postgres lint check install install-dev migrate clean bench bench-data \
-	bench-load bench-duplicates compile-messages messages
+	bench-load bench-duplicates bench-import compile-messages messages
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -99,6 +99,14 @@ ifdef DATABASE_URL
 	$(PY) bench/duplicates.py
 else
 	$(BENCH_CLUSTER) -- $(PY) bench/duplicates.py
+endif
+
+# `manage.py import_records` on a file of ROWS incidents (50,000 unless given): dry run and import.
+bench-import: install-dev compile-messages
+ifdef DATABASE_URL
+	$(BENCH_MIGRATE) && $(PY) bench/import_records.py
+else
+	$(BENCH_CLUSTER) -- sh -c '$(BENCH_MIGRATE) && $(PY) bench/import_records.py'
 endif
 
 # Staff saves overlapping under public load, through a real server (bench/load.py): on a temporary

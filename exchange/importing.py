@@ -286,20 +286,6 @@ class RowChecker:
         title = row.get("title", "")
         if self.errors:
             return RowResult(self.number, title, Outcome.ERROR, self.errors, public_id=row.get("public_id", ""))
-        if incident is not None:
-            plan.fields = {name: value for name, value in values.items() if getattr(incident, name) != value}
-            plan.involvements = [item for item in involvements if item not in existing_involvements(incident)]
-            present = {(charge.person_id, charge.provision_id): charge for charge in incident.charges.all()}
-            for person, provision, status in charges:
-                charge = present.get((key_of(person), provision.pk)) if not isinstance(person, Missing) else None
-                if charge is None:
-                    plan.charges.append((person, provision, status))
-                elif charge.status != status:
-                    plan.status_changes.append((charge, status))
-            cited = set(cited_source_ids(incident))
-            plan.sources = [source for source in sources if isinstance(source, Missing) or source.pk not in cited]
-            outcome = Outcome.UPDATED if plan.changes_anything() else Outcome.UNCHANGED
-            return RowResult(self.number, title, outcome, plan=plan, public_id=str(incident.public_id))
         plan.fields, plan.involvements, plan.charges, plan.sources = values, involvements, charges, sources
         return RowResult(self.number, title, Outcome.CREATED, plan=plan)
 
@@ -456,9 +442,6 @@ class RowChecker:
             return "unidentified", name
         listed_as_person = folded in {normalise_name(n) for n in as_list(row.get("people"))}
         listed_as_organisation = folded in {normalise_name(n) for n in as_list(row.get("organisations"))}
-        pseudonyms = public_pseudonyms(incident)
-        if name in pseudonyms and not listed_as_organisation:
-            return "person", pseudonyms[name]
         kinds = ["person"] if listed_as_person else ["organisation"] if listed_as_organisation else []
         for kind in kinds or ["person", "organisation"]:
             found = (self.lookups.people if kind == "person" else self.lookups.organisations).get(folded, set())
@@ -475,6 +458,9 @@ class RowChecker:
                     % {"count": len(found)},
                 )
                 return None
+        pseudonyms = public_pseudonyms(incident)
+        if name in pseudonyms and not listed_as_organisation:
+            return "person", pseudonyms[name]
         kind = kinds[0] if kinds else "person"
         record = self.missing_record(kind, column, name, _("No person or organisation has this name."))
         return (kind, record) if record is not None else None
@@ -574,26 +560,77 @@ def involved_ids(incident: Incident | None, kind: str) -> set[int]:
     return set(incident.involvements.exclude(**{kind: None}).values_list(kind, flat=True))
 
 
-def existing_involvements(incident: Incident) -> list[tuple]:
-    if not hasattr(incident, "_import_involvements"):
-        incident._import_involvements = [
-            (
-                row.role,
-                Person(pk=row.person_id) if row.person_id else None,
-                Organisation(pk=row.organisation_id) if row.organisation_id else None,
-                row.unidentified_actor,
-            )
-            for row in incident.involvements.all()
+@dataclass
+class ExistingRows:
+    """What an incident has already, for an import to add only what it lacks."""
+
+    involvements: set[tuple] = field(default_factory=set)  # (role, person id, organisation id, unidentified)
+    charges: dict[tuple[int, int], Charge] = field(default_factory=dict)  # by (person id, provision id)
+    source_ids: set[int] = field(default_factory=set)
+
+
+def existing_rows(incident_ids: list[int]) -> dict[int, ExistingRows]:
+    """The rows of these incidents, in three queries per thousand incidents."""
+    found = defaultdict(ExistingRows)
+    incident_type = ContentType.objects.get_for_model(Incident)
+    for start in range(0, len(incident_ids), 1000):
+        chunk = incident_ids[start : start + 1000]
+        involvements = Involvement.objects.filter(incident__in=chunk).values_list(
+            "incident", "role", "person", "organisation", "unidentified_actor"
+        )
+        for incident, *involvement in involvements:
+            found[incident].involvements.add(tuple(involvement))
+        for charge in Charge.objects.filter(incident__in=chunk):
+            found[charge.incident_id].charges[(charge.person_id, charge.provision_id)] = charge
+        citations = Citation.objects.filter(content_type=incident_type, object_id__in=chunk)
+        for incident, source in citations.values_list("object_id", "source"):
+            found[incident].source_ids.add(source)
+    return found
+
+
+def involvement_key(involvement: tuple) -> tuple:
+    role, person, organisation, unidentified = involvement
+    return role, key_of(person), key_of(organisation), unidentified
+
+
+def differs(incident: Incident, name: str, value) -> bool:
+    """Whether a field would change, a record compared by its id (without reading it)."""
+    field_object = Incident._meta.get_field(name)
+    if isinstance(value, Missing):
+        return True
+    if field_object.is_relation:
+        return getattr(incident, field_object.attname) != key_of(value)
+    return getattr(incident, name) != value
+
+
+def compare_with_existing(rows: list[RowResult]) -> None:
+    """Narrow the plan of each row that stands for an existing incident to what changes it, and
+    say whether it updates the incident or leaves it unchanged."""
+    matched = [row for row in rows if row.outcome != Outcome.ERROR and row.plan.incident is not None]
+    existing = existing_rows(sorted({row.plan.incident.pk for row in matched}))
+    for row in matched:
+        plan, incident = row.plan, row.plan.incident
+        has = existing[incident.pk]
+        plan.fields = {name: value for name, value in plan.fields.items() if differs(incident, name, value)}
+        plan.involvements = [
+            item
+            for item in plan.involvements
+            if isinstance(item[1], Missing)
+            or isinstance(item[2], Missing)
+            or involvement_key(item) not in has.involvements
         ]
-    return incident._import_involvements
-
-
-def cited_source_ids(incident: Incident) -> list[int]:
-    return list(
-        Citation.objects.filter(
-            content_type=ContentType.objects.get_for_model(Incident), object_id=incident.pk
-        ).values_list("source_id", flat=True)
-    )
+        charges, plan.charges = plan.charges, []
+        for person, provision, status in charges:
+            charge = None if isinstance(person, Missing) else has.charges.get((person.pk, provision.pk))
+            if charge is None:
+                plan.charges.append((person, provision, status))
+            elif charge.status != status:
+                plan.status_changes.append((charge, status))
+        plan.sources = [
+            source for source in plan.sources if isinstance(source, Missing) or source.pk not in has.source_ids
+        ]
+        row.outcome = Outcome.UPDATED if plan.changes_anything() else Outcome.UNCHANGED
+        row.public_id = str(incident.public_id)
 
 
 def check(imported: ImportFile, *, create_missing: bool = False) -> Check:
@@ -605,13 +642,18 @@ def check(imported: ImportFile, *, create_missing: bool = False) -> Check:
         for number, row in zip(imported.row_numbers, imported.rows, strict=True)
     ]
     match_natural_keys(rows)
+    compare_with_existing(rows)
     return Check(rows, missing)
 
 
 def match_natural_keys(rows: list[RowResult]) -> None:
     """A row without a public_id stands for the incident with the same title, start and place,
     when there is one, so that a file imported twice is unchanged the second time."""
-    new = [row for row in rows if row.outcome == Outcome.CREATED and row.plan.fields.get("start_date")]
+    new = [
+        row
+        for row in rows
+        if row.outcome == Outcome.CREATED and row.plan.incident is None and row.plan.fields.get("start_date")
+    ]
     if not new:
         return
     titles = sorted({row.plan.fields["title"] for row in new})
@@ -626,23 +668,7 @@ def match_natural_keys(rows: list[RowResult]) -> None:
         key = (fields["title"], fields["start_date"], getattr(place, "pk", None))
         if len(existing.get(key, [])) != 1:
             continue
-        incident = existing[key][0]
-        plan = row.plan
-        plan.incident = incident
-        plan.fields = {name: value for name, value in fields.items() if getattr(incident, name) != value}
-        plan.involvements = [item for item in plan.involvements if item not in existing_involvements(incident)]
-        present = {(charge.person_id, charge.provision_id): charge for charge in incident.charges.all()}
-        charges, plan.charges = plan.charges, []
-        for person, provision, status in charges:
-            charge = present.get((key_of(person), provision.pk))
-            if charge is None:
-                plan.charges.append((person, provision, status))
-            elif charge.status != status:
-                plan.status_changes.append((charge, status))
-        cited = set(cited_source_ids(incident))
-        plan.sources = [source for source in plan.sources if isinstance(source, Missing) or source.pk not in cited]
-        row.outcome = Outcome.UPDATED if plan.changes_anything() else Outcome.UNCHANGED
-        row.public_id = str(incident.public_id)
+        row.plan.incident = existing[key][0]
 
 
 def write(

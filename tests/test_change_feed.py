@@ -240,3 +240,11 @@ def test_a_change_committed_later_never_gets_a_cursor_below_one_already_read(cli
     assert order == ["first", "second"]
     assert [entry["record"]["title"] for entry in entries] == ["First writer, edited", "Second writer, edited"]
     assert [entry["cursor"] for entry in entries] == sorted(entry["cursor"] for entry in entries)
+
+
+def test_a_page_of_the_feed_is_one_query_whatever_its_length(client, demo, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert client.get("/api/changes/").status_code == 200
+    changes.synchronise()
+    with django_assert_num_queries(1):
+        client.get("/api/changes/?since=0")
