@@ -432,7 +432,8 @@ class RowChecker:
             missing = Missing(kind, name)
             self.missing.add(missing)
             return missing
-        self.error(column, name, f"{reason} {_('Add it first, or allow missing records to be created.')}")
+        hint = _("Add it first, or allow missing records to be created.")
+        self.error(column, name, f"{reason} {hint}")
         return None
 
     def actor(self, column: str, name: str, incident: Incident | None):

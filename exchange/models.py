@@ -132,4 +132,4 @@ class ImportedIncident(models.Model):
         ordering = ["batch", "row_number"]
 
     def __str__(self):
-        return f"{self.batch_id}: {self.row_number}"
+        return _("Row %(number)s") % {"number": self.row_number}
