@@ -29,6 +29,7 @@ from sources.models import Citation, number_sources
 
 from .export import TooManyRows, csv_rows, incident_xlsx, involvement_csv_rows, involvement_xlsx
 from .filters import IncidentFilter
+from .maps import maps_of, maps_of_incidents, narrowed_to_region, search_link
 from .models import Charge, Evidence, Incident, IncidentLink, IncidentType, LegalProvision
 from .pickers import picker_choices
 from .results import SearchResults
@@ -91,6 +92,7 @@ class IncidentListView(SearchResultsMixin, FilteredListView):
             **kwargs,
         )
         context["facets"] = self.results.facets(cleaned, incident_types)
+        context["maps"] = maps_of(self.results.counted, narrowed_to_region(self.request.GET))
         return context
 
 
@@ -293,6 +295,7 @@ class ProvisionDetailView(PagedListMixin, DetailView):
         )
         attach_public_cases([*pages["items"], *equivalent_cases])
         return super().get_context_data(
+            maps=maps_of_incidents(Incident.objects.public().charged_under([provision]), charge=provision.slug),
             equivalents=equivalents,
             cases=pages["items"],
             pager=pages["pager"],
@@ -328,5 +331,6 @@ class RegionDetailView(SearchResultsMixin, ListView):
             region=self.region,
             trail=self.region.ancestors(),
             subregions=self.results.subregions(self.region),
+            maps=maps_of(self.results.counted, search_link()),
             **kwargs,
         )

@@ -2,6 +2,7 @@ from django.db.models import Prefetch
 from django.views.generic import DetailView
 
 from core.views import FilteredListView, FollowsMerges, PagedListMixin, UncountedListMixin, last_verified
+from incidents.maps import maps_of_incidents
 from incidents.models import Incident
 from incidents.querysets import shown_people
 
@@ -45,6 +46,9 @@ class OrganisationDetailView(FollowsMerges, PagedListMixin, DetailView):
             incidents=pages["items"],
             pager=pages["pager"],
             last_verified=last_verified(pages["items"]),
+            maps=maps_of_incidents(
+                Incident.objects.public().involving(organisation=organisation), organisation=organisation.slug
+            ),
             **kwargs,
         )
 

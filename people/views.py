@@ -12,6 +12,7 @@ from core.views import (
     UncountedListMixin,
     last_verified,
 )
+from incidents.maps import maps_of_incidents
 from incidents.models import Charge, Incident
 from incidents.querysets import people_in_public_cases, shown_people
 from organisations.models import Membership, Organisation
@@ -78,6 +79,7 @@ class PersonDetailView(FollowsMerges, PagedListMixin, DetailView):
             incidents=self.pages["items"],
             pager=self.pages["pager"],
             last_verified=last_verified(self.pages["items"]),
+            maps=maps_of_incidents(Incident.objects.public().involving(person=self.object), person=self.object.slug),
             **custody_of(self.object, self.pages["items"]),
             **kwargs,
         )

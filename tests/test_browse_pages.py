@@ -200,7 +200,8 @@ def test_every_claim_shows_its_sources_and_confidence(client, demo):
         ("/people/", 1),  # a page, without a total
         ("/organisations/", 1),  # a page, without a total
         ("/charges/", 4),  # counts in the sample, capped count of charges, exact counts, provisions
-        ("/regions/kazakhstan/", 6),  # place, sample estimate, rows (count and facet), page, places inside, ancestors
+        # place, sample estimate, rows (count and facet), page, places inside, ancestors, places of the map
+        ("/regions/kazakhstan/", 7),
     ],
 )
 def test_list_pages_query_count_does_not_grow(client, demo, django_assert_num_queries, url, queries):
@@ -279,10 +280,13 @@ def test_a_person_page_names_only_relatives_the_public_may_read_about(client, de
     [
         # person, variants, memberships, relationships, how busy, page, charges beside it; custody
         # periods; the cases of their charges, sentences and custody (then those cases, when there
-        # are any: this person has none)
-        ("person", 9),
-        ("organisation", 5),  # organisation, aliases, branches, members, page (no parent to look up)
-        ("provision", 3),  # provision, equivalents, page (without equivalents, no query for their cases)
+        # are any: this person has none); the map: how busy, sample estimate, rows, their places
+        ("person", 13),
+        # organisation, aliases, branches, members, page (no parent to look up); the map: sample
+        # estimate, rows, their places
+        ("organisation", 8),
+        # provision, equivalents, page (without equivalents, no query for their cases); the map
+        ("provision", 6),
     ],
 )
 def test_record_pages_hold_a_page_of_incidents_whatever_their_number(client, django_assert_num_queries, page, queries):

@@ -298,3 +298,26 @@ def test_axe_core_finds_no_violation_on_the_admin_entry_pages(live_server, page,
         if violations:
             found[path] = [(rule["id"], [node["target"] for node in rule["nodes"]][:3]) for rule in violations]
     assert found == {}, json.dumps(found, indent=1)
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_search_page_draws_its_map_and_charts_without_any_other_host(live_server, browser, artifacts, width):
+    """The map and charts are in the page itself: no request leaves this site, with or without
+    JavaScript, and a region of the map leads to the search in it."""
+    call_command("load_demo", verbosity=0)
+    for javascript in (True, False):
+        context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=javascript)
+        page = context.new_page()
+        requests = []
+        page.on("request", lambda request, seen=requests: seen.append(request.url))
+        page.goto(f"{live_server.url}/incidents/")
+        assert requests and all(url.startswith(live_server.url) for url in requests), requests
+        region_map = page.locator("figure.region-map svg.map")
+        assert region_map.is_visible()
+        assert region_map.bounding_box()["width"] <= width
+        if javascript:
+            page.screenshot(path=artifacts / f"search-map-and-charts-{width}.png", full_page=True)
+        page.locator("figure.region-map a").first.click()
+        page.wait_for_url("**/incidents/?region=*")
+        assert "region=" in page.url
+        context.close()

@@ -95,8 +95,8 @@ def test_confidential_incidents_and_involvements_are_not_public(client, demo):
 def test_list_query_count_does_not_grow_with_the_page(client, demo, django_assert_num_queries):
     # sample estimate; the result set's rows, which are its count and the rows of the region,
     # type and year facets; page, incident types (for the form and the type facet), the places
-    # the facets name; charges 2
-    search = 7
+    # the facets name; charges 2; the places of the map
+    search = 8
     # the pickers, made once and kept: the region picker's sample estimate, rows and places;
     # the charge picker's provisions and their jurisdictions
     pickers = 5
