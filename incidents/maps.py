@@ -5,6 +5,7 @@ from collections import Counter
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -13,6 +14,9 @@ from places.models import Place
 
 from .facets import Counted, path_ids
 from .results import SearchResults
+
+# What a map reads of a place: its name in each language (`Place.label`), code, link and position.
+MAP_FIELDS = ("slug", "name", "name_en", "name_ru", "name_kk", "iso_code", "path", "latitude", "longitude")
 
 
 def maps_of(counted: Counted, link: Callable[[str], str]) -> list[CountryMap]:
@@ -26,7 +30,11 @@ def maps_of(counted: Counted, link: Callable[[str], str]) -> list[CountryMap]:
             depth[pk] = level
     if not counts:
         return []
-    places = Place.objects.in_bulk(list(counts))
+    shallow = [pk for pk, level in depth.items() if level <= 1]
+    deep = [pk for pk, level in depth.items() if level > 1]
+    # The countries and regions, and of the places inside them only those a point can show.
+    places = Place.objects.filter(Q(pk__in=shallow) | Q(pk__in=deep, latitude__isnull=False)).only(*MAP_FIELDS)
+    places = {place.pk: place for place in places}
 
     def area(pk: int) -> Area:
         place = places[pk]
@@ -42,9 +50,9 @@ def maps_of(counted: Counted, link: Callable[[str], str]) -> list[CountryMap]:
 
     maps = []
     for country in sorted((pk for pk, level in depth.items() if level == 0), key=lambda pk: places[pk].label):
-        inside = [pk for pk in counts if pk != country and places[pk].path.startswith(places[country].path)]
+        inside = [pk for pk in places if pk != country and places[pk].path.startswith(places[country].path)]
         regions = [area(pk) for pk in inside if depth[pk] == 1]
-        points = [area(pk) for pk in inside if depth[pk] > 1 and places[pk].latitude is not None]
+        points = [area(pk) for pk in inside if depth[pk] > 1]
         drawn = country_map(places[country].label, places[country].iso_code, regions, points)
         if drawn is not None:
             maps.append(drawn)

@@ -118,23 +118,47 @@ def legend(highest: int) -> list[tuple[str, str]]:
     return entries
 
 
-def country_map(name: str, code: str, areas: list[Area], places: list[Area] = ()) -> CountryMap | None:
-    """The map of a country with the counts of its regions (`areas`, by ISO 3166-2 code) and the
-    places with coordinates among `places` as points; None when no boundary of it ships."""
+@dataclass(frozen=True)
+class Outline:
+    """A country's regions drawn once: the same for every map of it, whatever the counts."""
+
+    project: Projection
+    view_box: str
+    paths: dict[str, str]
+
+
+@cache
+def outline(code: str) -> Outline | None:
+    """The regions of a country projected to SVG paths, worked out once per process from the
+    shipped boundaries, which never change while it runs."""
     regions = boundaries(code)
     if not regions:
         return None
     project = Projection([ring for rings in regions.values() for ring in rings])
+    return Outline(
+        project=project,
+        view_box=f"-4 -4 {WIDTH + 8} {math.ceil(project.height) + 8}",
+        paths={region_code: path_of(rings, project) for region_code, rings in sorted(regions.items())},
+    )
+
+
+def country_map(name: str, code: str, areas: list[Area], places: list[Area] = ()) -> CountryMap | None:
+    """The map of a country with the counts of its regions (`areas`, by ISO 3166-2 code) and the
+    places with coordinates among `places` as points; None when no boundary of it ships."""
+    drawn = outline(code)
+    if drawn is None:
+        return None
+    project = drawn.project
     by_code = {area.code: area for area in areas if area.count}
     highest = max((area.count for area in by_code.values()), default=0)
     shapes = [
         Shape(
             area=by_code.get(region_code),
             code=region_code,
-            path=path_of(rings, project),
+            path=path,
             shade=SHADES[shade_of(by_code[region_code].count, highest)] if region_code in by_code else "",
         )
-        for region_code, rings in sorted(regions.items())
+        for region_code, path in drawn.paths.items()
     ]
     points = [
         Point(place, *project(place.longitude, place.latitude), radius=round(3 + 2 * math.log10(place.count), 1))
@@ -144,9 +168,9 @@ def country_map(name: str, code: str, areas: list[Area], places: list[Area] = ()
     return CountryMap(
         name=name,
         code=code,
-        view_box=f"-4 -4 {WIDTH + 8} {math.ceil(project.height) + 8}",
+        view_box=drawn.view_box,
         shapes=shapes,
         points=points,
-        unmapped=sorted((area for area in areas if area.count and area.code not in regions), key=lambda a: a.label),
+        unmapped=sorted((area for area in areas if area.count and area.code not in drawn.paths), key=lambda a: a.label),
         legend=legend(highest) if highest else [],
     )
