@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from places.models import Place
@@ -251,10 +252,13 @@ class TooManyRows(Exception):
 
 
 def spreadsheet_cell(sheet, value, is_date: bool):
+    """A date column's value as a date; any text as text, never a formula ("=…") or an error code
+    ("#N/A"), with the control characters a worksheet cannot hold (a vertical tab pasted from a
+    word processor) turned into spaces rather than failing the whole file."""
     if is_date and value:
         return datetime.date.fromisoformat(value)
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub(" ", value))
         cell.data_type = "s"
         return cell
     return value

@@ -8,6 +8,7 @@ import io
 import openpyxl
 import pytest
 
+from cases.models import CustodyPeriod
 from incidents.models import Incident
 
 from .factories import involve, make_incident, make_organisation, make_person
@@ -54,13 +55,31 @@ def test_the_spreadsheet_has_the_rows_of_the_csv_with_dates_as_dates(client, dem
         assert values["title"] == wanted["title"] and values["public_id"] == wanted["public_id"]
         assert str(values["sources"]) == wanted["sources"]
     assert sheet.freeze_panes == "A2"
+    assert all(cell.font.bold for cell in sheet[1])
 
 
-def test_text_that_looks_like_a_formula_is_text_in_the_spreadsheet(client, demo):
-    make_incident(title="=HYPERLINK(1)")
-    sheet, _response = spreadsheet(client, "/incidents/export.xlsx?q=hyperlink")
-    title = sheet.cell(row=2, column=3)
-    assert (title.value, title.data_type) == ("=HYPERLINK(1)", "s")
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ('=HYPERLINK("http://example.org","x") zebra', '=HYPERLINK("http://example.org","x") zebra'),
+        ("+7 zebra", "+7 zebra"),
+        ("-1+1 zebra", "-1+1 zebra"),
+        ("@SUM(1) zebra", "@SUM(1) zebra"),
+        ("#N/A zebra", "#N/A zebra"),
+        # A vertical tab pasted from a word processor: a worksheet cannot hold it.
+        ("Line\x0bbreak zebra", "Line break zebra"),
+    ],
+)
+def test_text_that_looks_like_a_formula_is_text_in_the_spreadsheet(client, demo, title, shown):
+    involve(make_incident(title=title, summary=title), organisation=make_organisation(title))
+    sheet, _response = spreadsheet(client, "/incidents/export.xlsx?q=zebra")
+    row = dict(zip([cell.value for cell in sheet[1]], sheet[2], strict=True))
+    for column in ("title", "summary", "organisations"):
+        assert (row[column].value, row[column].data_type) == (shown, "s")
+    sheet, _response = spreadsheet(client, "/incidents/involvements.xlsx?q=zebra")
+    row = dict(zip([cell.value for cell in sheet[1]], sheet[2], strict=True))
+    for column in ("incident_title", "actor"):
+        assert (row[column].value, row[column].data_type) == (shown, "s")
 
 
 @pytest.mark.parametrize(
@@ -151,3 +170,29 @@ def test_the_search_page_links_to_every_download_of_the_same_search(client, demo
     for address in ("export.xlsx", "involvements.csv", "involvements.xlsx"):
         assert f"/incidents/{address}?region=zhanaozen" in html
     assert "/incidents/feed.atom" in html
+
+
+def test_the_list_of_people_held_reads_a_fixed_number_of_queries(client, demo, django_assert_num_queries):
+    today = datetime.date.today()
+
+    def hold(count: int) -> None:
+        for number in range(count):
+            CustodyPeriod.objects.create(
+                person=make_person(),
+                incident=make_incident(),
+                kind="pre_trial",
+                start_date=today - datetime.timedelta(days=number + 1),
+                last_confirmed=today,
+            )
+
+    def export() -> int:
+        return len(b"".join(client.get("/detained/export.csv").streaming_content).splitlines())
+
+    # The periods covering the day, each one's start of custody, then per chunk of 500 people:
+    # their periods, charges, memberships and places.
+    hold(1)
+    with django_assert_num_queries(5):
+        before = export()
+    hold(30)
+    with django_assert_num_queries(5):
+        assert export() == before + 30
