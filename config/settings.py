@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "evidence_files",
     "cases",
     "exchange",
+    "appeals",
 ]
 
 MIDDLEWARE = [

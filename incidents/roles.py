@@ -53,6 +53,7 @@ PERMISSIONS_ADDED_LATER = {
     ("places", "change_administrative_area"): "places 0009_researchers_add_places",
     ("exchange", "view_importbatch"): "exchange 0002_import_permissions",
     ("exchange", "add_importbatch"): "exchange 0002_import_permissions",
+    **{("appeals", f"{action}_intervention"): "appeals 0002_permissions" for action in ("view", "add", "change")},
 }
 
 
@@ -71,6 +72,10 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
         # Imports bring in drafts, reviewed like typed-in ones.
         ("exchange", "view_importbatch"),
         ("exchange", "add_importbatch"),
+        # Appeals sent and their responses, staff-only records.
+        ("appeals", "view_intervention"),
+        ("appeals", "add_intervention"),
+        ("appeals", "change_intervention"),
     ]
     verifier = [
         *researcher,

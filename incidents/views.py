@@ -10,6 +10,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
+from appeals.pages import appeals_of
 from cases.detained import HeldTrend
 from cases.models import Case
 from cases.pages import attach_public_cases
@@ -241,6 +242,7 @@ class IncidentDetailView(DetailView):
             translation=incident.translation_for_reader(),
             evidence_images=EvidenceFile.objects.public_images().filter(evidence__incident=incident),
             cases=Case.objects.public().filter(incidents=incident),
+            appeals=appeals_of(incident),
             **kwargs,
         )
 

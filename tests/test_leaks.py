@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
+from appeals.models import Intervention
 from cases.models import Case, CaseCharge, CaseStage, CustodyPeriod, Sentence
 from incidents import workflow
 from incidents.models import Charge, Evidence, Incident, Involvement, LegalProvision
@@ -106,6 +107,9 @@ MARKERS = {
     "row of a correction": "Yakcorrection",
     "held in a draft incident": "Zebuheld",
     "held in a confidential case": "Addaxheld",
+    "appeal text": "Bongoappeal",
+    "private response": "Civetresponse",
+    "appeal notes": "Dikdiknotes",
 }
 
 
@@ -209,6 +213,16 @@ def make_hidden_records():
     draft_case.incidents.add(draft)
     CaseStage.objects.create(case=case, incident=draft, kind="appeal", outcome_note=MARKERS["draft"])
 
+    Intervention.objects.create(
+        incident=host,
+        recipient_organisation=organisation,
+        sent_on=host.start_date,
+        subject=f"Appeal {MARKERS['appeal text']}",
+        text_sent=MARKERS["appeal text"],
+        response_received_on=host.start_date,
+        response_text=MARKERS["private response"],
+        notes=MARKERS["appeal notes"],
+    )
     correction = workflow.propose_correction(incident=host, by=researcher)
     correction.title = f"Incident {MARKERS['pending correction']}"
     correction.save()
