@@ -23,7 +23,7 @@ from incidents.workflow import WorkflowError
 
 from . import importing, layout
 from .models import ImportBatch, ImportedIncident
-from .reading import BadFile, file_format, read_file
+from .reading import BadFile, check_size, file_format, read_file
 
 IMPORT_PERMISSION = "exchange.add_importbatch"
 TOKEN_SALT = "exchange.import"
@@ -45,12 +45,8 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
-                % {"size": round(upload.size / 2**20, 1), "limit": round(settings.IMPORT_MAX_BYTES / 2**20, 1)}
-            )
         try:
+            check_size(upload.size)
             file_format(upload.name)
         except BadFile as error:
             raise forms.ValidationError(str(error)) from error
@@ -125,10 +121,9 @@ class ImportBatchAdmin(admin.ModelAdmin):
         context = {"may_import": request.user.has_perm(IMPORT_PERMISSION), **(extra_context or {})}
         return super().changelist_view(request, context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        batch = get_object_or_404(ImportBatch, pk=object_id)
-        context = {"undo_refusal": importing.undo_refusal(batch), **(extra_context or {})}
-        return super().change_view(request, object_id, form_url, context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["undo_refusal"] = importing.undo_refusal(obj) if obj is not None else ""
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def template_view(self, request, extension: str):
         if extension not in TEMPLATES:

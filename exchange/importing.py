@@ -46,7 +46,7 @@ from .layout import LIST_SEPARATOR
 from .models import ImportBatch, ImportedIncident
 from .reading import ImportFile
 
-ROLES = {value: value for value in Involvement.Role.values}
+ROLES = Involvement.Role.values
 CHARGE_STATUSES = Charge.Status.values
 # Rows written per transaction: a failure loses no more than this, and locks stay short.
 WRITE_CHUNK = 500

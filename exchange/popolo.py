@@ -16,7 +16,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import translation
 from django.utils.translation import gettext
 
-from core.dates import DatePrecision
+from core.partial_dates import PartialDate
 from incidents.models import Charge, Involvement
 from incidents.querysets import people_in_public_cases
 from organisations.models import Membership, Organisation
@@ -26,14 +26,8 @@ CHUNK = 500
 
 
 def popolo_date(date, precision: str) -> str | None:
-    """A date as Popolo writes a partial one: 2012, 2012-01 or 2012-01-06."""
-    if date is None:
-        return None
-    if precision == DatePrecision.YEAR:
-        return f"{date:%Y}"
-    if precision == DatePrecision.MONTH:
-        return f"{date:%Y-%m}"
-    return date.isoformat()
+    """A date as Popolo writes a partial one, as the entry forms do: 2012, 2012-01 or 2012-01-06."""
+    return None if date is None else str(PartialDate(date, precision))
 
 
 def last_verified(rows, field: str):

@@ -46,13 +46,17 @@ def file_format(name: str) -> str:
     return extension
 
 
-def read_file(name: str, content: bytes) -> ImportFile:
+def check_size(size: int) -> None:
     limit = settings.IMPORT_MAX_BYTES
-    if len(content) > limit:
+    if size > limit:
         raise BadFile(
             _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
-            % {"size": round(len(content) / 2**20, 1), "limit": round(limit / 2**20, 1)}
+            % {"size": round(size / 2**20, 1), "limit": round(limit / 2**20, 1)}
         )
+
+
+def read_file(name: str, content: bytes) -> ImportFile:
+    check_size(len(content))
     if not content.strip():
         raise BadFile(_("The file is empty."))
     reader = {"csv": read_csv, "xlsx": read_xlsx, "json": read_json}[file_format(name)]
@@ -216,10 +220,6 @@ def read_json(content: bytes) -> ImportFile:
             name: ([unquoted(item, name) for item in value] if isinstance(value, list) else unquoted(value, name))
             for name, value in record.items()
         }
-        rows.append(
-            {
-                name: value if isinstance(value, list) else split_lists({name: value})[name]
-                for name, value in values.items()
-            }
-        )
+        texts = {name: value for name, value in values.items() if not isinstance(value, list)}
+        rows.append({**values, **split_lists(texts)})
     return ImportFile(rows, columns, list(range(1, len(rows) + 1)))

@@ -13,36 +13,31 @@ from incidents.querysets import people_in_public_cases
 from organisations.models import Organisation
 
 
-class IncidentSitemap(Sitemap):
+class PublicRecordSitemap(Sitemap):
+    """The pages of one kind of public record, as dated as their last change."""
+
+    def lastmod(self, record):
+        return record.updated_at
+
+
+class IncidentSitemap(PublicRecordSitemap):
     def items(self):
         return Incident.objects.public().order_by("pk").only("slug", "updated_at")
 
-    def lastmod(self, incident: Incident):
-        return incident.updated_at
 
-
-class PersonSitemap(Sitemap):
+class PersonSitemap(PublicRecordSitemap):
     def items(self):
         return people_in_public_cases().order_by("pk").only("slug", "updated_at")
 
-    def lastmod(self, person):
-        return person.updated_at
 
-
-class OrganisationSitemap(Sitemap):
+class OrganisationSitemap(PublicRecordSitemap):
     def items(self):
         return Organisation.objects.public().order_by("pk").only("slug", "updated_at")
 
-    def lastmod(self, organisation):
-        return organisation.updated_at
 
-
-class CaseSitemap(Sitemap):
+class CaseSitemap(PublicRecordSitemap):
     def items(self):
         return Case.objects.public().order_by("pk").only("slug", "updated_at")
-
-    def lastmod(self, case: Case):
-        return case.updated_at
 
 
 class ListPageSitemap(Sitemap):

@@ -199,7 +199,7 @@ def involvement_values(incident, absolute_url: Callable[[str], str], areas: dict
     ]
     for involvement in involvements:
         actor = involvement.person or involvement.organisation
-        named = involvement.organisation_id or (involvement.person_id and involvement.person.consent_to_publish)
+        named = involvement.organisation_id or (involvement.person_id and involvement.person.is_publicly_named())
         kind = "person" if involvement.person_id else "organisation" if involvement.organisation_id else "unidentified"
         own_charges = [
             charge for charge in charges if involvement.person_id and charge.person_id == involvement.person_id
