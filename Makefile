@@ -30,7 +30,7 @@ compile-messages: install
 # After changing interface strings: extract them into the catalogues (needs GNU gettext, on a
 # developer's machine only), translate the new entries, then `make compile-messages`.
 messages: install
-	DEBUG=1 $(PY) manage.py makemessages --locale ru --locale kk --no-obsolete --add-location file \
+	DEBUG=1 $(PY) manage.py makemessages --locale ru --locale kk --no-obsolete --add-location file --extension html,txt,py,md \
 		--ignore 'tests/*' --ignore 'bench/*' --ignore 'scripts/*' --ignore 'staticfiles/*' --ignore 'locale/*'
 
 migrate: install compile-messages

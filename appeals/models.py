@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .querysets import InterventionQuerySet
@@ -50,6 +51,16 @@ class Intervention(models.Model):
         blank=True,
         related_name="interventions",
     )
+    appeal = models.ForeignKey(
+        "Appeal",
+        verbose_name=_("the appeal sent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="interventions",
+        limit_choices_to={"status": "final"},
+        help_text=_("A final appeal drafted here, when this is its sending."),
+    )
     recipient_organisation = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("sent to (organisation)"),
@@ -73,6 +84,12 @@ class Intervention(models.Model):
     text_sha256 = models.CharField(_("SHA-256 of the text sent"), max_length=64, editable=False)
     response_received_on = models.DateField(_("response received on"), null=True, blank=True)
     response_text = models.TextField(_("response"), blank=True)
+    response_file = models.FileField(
+        _("response as a file"),
+        upload_to="responses/%Y/",
+        blank=True,
+        help_text=_("A scan or the file received. Staff only: never shown in public."),
+    )
     response_is_public = models.BooleanField(
         _("the response may be shown on the incident's public page"), default=False
     )
@@ -129,3 +146,92 @@ class Intervention(models.Model):
     def is_public_response(self) -> bool:
         """The Python twin of `InterventionQuerySet.public_responses()`."""
         return self.response_is_public and self.response_received_on is not None
+
+
+class Appeal(models.Model):
+    """An appeal drafted from verified facts, edited by staff, then made final and sent
+    (an `Intervention` records each sending)."""
+
+    class Template(models.TextChoices):
+        UN_COMMUNICATION = "un", _("communication to the UN special procedures")
+        PRESS_RELEASE = "press", _("press release or emergency announcement")
+        AUTHORITY_LETTER = "letter", _("letter to an authority")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        FINAL = "final", _("final")
+
+    template = models.CharField(_("template"), max_length=10, choices=Template.choices)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        verbose_name=_("drafted from the incident"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("drafted from the case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("drafted from the person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    incidents = models.ManyToManyField(
+        "incidents.Incident", verbose_name=_("incidents included"), related_name="appeals", blank=True
+    )
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(
+        _("text"),
+        help_text=_("Markdown: # for a heading, 1. for a numbered list, **bold**. [1] cites the first source."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    finalised_at = models.DateTimeField(_("made final"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        # In context: "appeal" alone is also a court's appeal stage (cases.CaseStage.Kind.APPEAL).
+        verbose_name = pgettext_lazy("advocacy", "appeal")
+        verbose_name_plural = pgettext_lazy("advocacy", "appeals")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(incident__isnull=False) | Q(case__isnull=False) | Q(person__isnull=False),
+                name="appeal_is_drafted_from_something",
+                violation_error_message=_("An appeal is drafted from an incident, a case or a person."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(finalised_at__isnull=False),
+                name="appeal_final_has_a_date",
+                violation_error_message=_("A final appeal has the date it was made final."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == self.Status.FINAL
+
+    @property
+    def drafted_from(self):
+        return self.incident or self.case or self.person

@@ -54,6 +54,7 @@ PERMISSIONS_ADDED_LATER = {
     ("exchange", "view_importbatch"): "exchange 0002_import_permissions",
     ("exchange", "add_importbatch"): "exchange 0002_import_permissions",
     **{("appeals", f"{action}_intervention"): "appeals 0002_permissions" for action in ("view", "add", "change")},
+    **{("appeals", f"{action}_appeal"): "appeals 0004_appeal_permissions" for action in ("view", "add", "change")},
 }
 
 
@@ -76,6 +77,10 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
         ("appeals", "view_intervention"),
         ("appeals", "add_intervention"),
         ("appeals", "change_intervention"),
+        # Appeals drafted from verified records, edited, then made final.
+        ("appeals", "view_appeal"),
+        ("appeals", "add_appeal"),
+        ("appeals", "change_appeal"),
     ]
     verifier = [
         *researcher,
