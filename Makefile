@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run test test-sqlite test-postgres lint check install install-dev migrate clean bench bench-data \
+.PHONY: run serve test test-sqlite test-postgres lint check install install-dev migrate clean bench bench-data \
 	bench-load bench-duplicates bench-import compile-messages messages
 
 $(VENV)/.installed: requirements.txt
@@ -40,6 +40,12 @@ run: migrate
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py demo_admin --address $(HOST_PORT)
 	DEBUG=1 $(PY) manage.py runserver $(HOST_PORT)
+
+# The site in production (scripts/serve.py): DEBUG off, gunicorn (deploy/gunicorn.conf.py) on HOST_PORT,
+# after `check --deploy`, migrate and collectstatic. Refuses to start without SECRET_KEY and
+# ALLOWED_HOSTS in the environment. Behind nginx: deploy/nginx.conf and the README's "Deploying".
+serve: install compile-messages
+	HOST_PORT=$(HOST_PORT) $(PY) scripts/serve.py
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from STATIC_ROOT, answered before the rest of the stack runs (WhiteNoise's place).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before CommonMiddleware, as Django's LocaleMiddleware asks.
@@ -177,6 +179,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# On (as `make serve` sets it), static files are named by a hash of their content, from the manifest
+# that `collectstatic` writes beside gzipped copies, so that browsers and nginx may keep them for a
+# year; every page then needs that manifest, so it is off unless collectstatic has run for this code.
+STATIC_MANIFEST = env_flag("STATIC_MANIFEST", False)
 
 # Uploaded files (source copies, evidence) are never served from a public URL: there is no
 # MEDIA_URL route. Files reach people only through views that check permissions.
@@ -192,7 +198,11 @@ except json.JSONDecodeError as error:
     raise ImproperlyConfigured(f"EVIDENCE_STORAGE_OPTIONS must be a JSON object: {error}") from None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
     "evidence": {
         "BACKEND": os.environ.get("EVIDENCE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
         "OPTIONS": EVIDENCE_STORAGE_OPTIONS

@@ -12,6 +12,9 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 # switches it on to test it.
 os.environ.setdefault("OTP_REQUIRED", "0")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="vigil-test-media-"))
+# Pages name static files as they are, with no `collectstatic` run (STATIC_MANIFEST off); WhiteNoise,
+# with DEBUG off, reads STATIC_ROOT as it starts: an empty folder rather than a missing one.
+os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="vigil-test-static-"))
 
 from config.settings import *  # noqa: E402,F403
 
