@@ -1,9 +1,8 @@
-from collections.abc import Iterator
-
-from django.core.files.storage import Storage
 from django.core.management.base import BaseCommand, CommandError
 
+from core.storages import stored_names
 from evidence_files.models import StoredFile
+from evidence_files.services import delete_unrecorded_files
 from evidence_files.storage import evidence_storage
 
 
@@ -11,10 +10,21 @@ class Command(BaseCommand):
     help = (
         "Re-hash every stored evidence original and compare it with the SHA-256 recorded at upload. "
         "Reports each file that is missing or altered, and exits with status 1 if there is any; "
-        "also lists files in the evidence storage that no record refers to."
+        "also lists files in the evidence storage that no record refers to, and with "
+        "--delete-unrecorded deletes them (what a save cut off by a crash left behind)."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--delete-unrecorded",
+            action="store_true",
+            help="Delete the files that no record refers to, leaving those of saves still running alone.",
+        )
+
+    def handle(self, *args, delete_unrecorded: bool, **options):
+        if delete_unrecorded:
+            for name in delete_unrecorded_files():
+                self.stdout.write(f"{name}: no record refers to it, deleted")
         checked, problems, referenced = 0, 0, set()
         for stored in StoredFile.objects.order_by("pk").iterator():
             checked += 1
@@ -29,11 +39,3 @@ class Command(BaseCommand):
         if problems:
             raise CommandError(f"{problems} of {checked} stored files are missing or altered.")
         self.stdout.write(self.style.SUCCESS(f"All {checked} stored files match their recorded SHA-256."))
-
-
-def stored_names(storage: Storage, folder: str = "") -> Iterator[str]:
-    directories, files = storage.listdir(folder)
-    for name in files:
-        yield f"{folder}/{name}" if folder else name
-    for directory in directories:
-        yield from stored_names(storage, f"{folder}/{directory}" if folder else directory)
