@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
 .PHONY: run serve test test-sqlite test-postgres lint check audit install install-dev migrate clean bench bench-data \
-	bench-load bench-duplicates bench-import compile-messages messages
+	bench-load bench-duplicates bench-import bench-serve compile-messages messages
 
 # setuptools is upgraded with pip: the copy a Python 3.11 venv starts with (65.5.0) has a known
 # vulnerability (make audit).
@@ -120,6 +120,16 @@ ifdef DATABASE_URL
 	$(BENCH_MIGRATE) && $(PY) bench/import_records.py
 else
 	$(BENCH_CLUSTER) -- sh -c '$(BENCH_MIGRATE) && $(PY) bench/import_records.py'
+endif
+
+# The public site under load as `make serve` runs it (bench/serve_load.py): 50 clients, then 30
+# requests a second, on the dataset of SIZE (`make bench-data` first; DATABASE_URL or
+# BENCH_PGDATA=DIR names it). Results in bench/results/serve-load-<incidents>.{json,md}.
+bench-serve: install-dev compile-messages
+ifdef DATABASE_URL
+	$(BENCH_MIGRATE) && $(PY) bench/serve_load.py
+else
+	$(BENCH_CLUSTER) -- sh -c '$(BENCH_MIGRATE) && $(PY) bench/serve_load.py'
 endif
 
 # Staff saves overlapping under public load, through a real server (bench/load.py): on a temporary
