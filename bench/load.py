@@ -15,8 +15,9 @@ someone else saved it, never get an error.
 Uses DATABASE_URL when set, otherwise a temporary SQLite file; never db.sqlite3. It migrates the
 database, loads the demo case if it is missing, and adds staff accounts, incidents and people of
 its own: give it a throwaway database. The server is Django's own
-(`manage.py runserver --noreload`, threaded: a thread and a database connection per request) on
-127.0.0.1, with the production settings (DEBUG off) and the database options they give.
+(`manage.py runserver --noreload`, threaded: a thread and a database connection per request) or,
+with `--server gunicorn`, gunicorn's sync workers as `make serve` runs them, on 127.0.0.1, with
+the production settings (DEBUG off) and the database options they give.
 
 Reports the requests, answers by status, errors (any answer other than 200 and 302, any failed
 connection), lost writes (the rows and incident versions in the database against the saves the
@@ -357,13 +358,21 @@ def lost_writes(run: str, versions: dict[int, int], outcomes: Outcomes) -> dict:
     }
 
 
-def start_server(port: int, log) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+SERVERS = {
+    "runserver": "`manage.py runserver --noreload` (threaded)",
+    "gunicorn": "gunicorn with deploy/gunicorn.conf.py, as `make serve` runs it",
+}
+
+
+def server_command(kind: str, port: int) -> list[str]:
+    if kind == "gunicorn":
+        return [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
+    return [sys.executable, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"]
+
+
+def start_server(kind: str, port: int, log) -> subprocess.Popen:
+    command = server_command(kind, port) + (["config.wsgi"] if kind == "gunicorn" else [])
+    server = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -394,7 +403,7 @@ def run_load(arguments: argparse.Namespace, setup: dict, run: str) -> dict:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         with log_path.open("w") as log:
-            server = start_server(port, log)
+            server = start_server(arguments.server, port, log)
             try:
                 started = time.monotonic()
                 plan = {
@@ -480,7 +489,7 @@ def failures(report: dict) -> list[str]:
 
 def write_results(report: dict, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"load-{report['vendor']}"
+    name = f"load-{report['vendor']}" + ("" if report["server"] == "runserver" else f"-{report['server']}")
     (folder / f"{name}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     machine = report["probe"]
     options = ("Database options", report["database_options"])
@@ -492,7 +501,7 @@ def write_results(report: dict, folder: Path) -> None:
     lines = [
         f"# Load: {report['writers']} staff writers and {report['readers']} public readers ({report['database']})",
         "",
-        f"{report['date']}: {report['seconds']} s of load through `manage.py runserver --noreload` (threaded) "
+        f"{report['date']}: {report['seconds']} s of load through {SERVERS[report['server']]} "
         f"on 127.0.0.1, production settings; the server and the clients share the machine's cores. {options[0]}: "
         + (", ".join(f"{key} {value}" for key, value in options[1].items()) or "defaults")
         + ".",
@@ -535,6 +544,7 @@ def write_results(report: dict, folder: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writers", type=int, default=6)
+    parser.add_argument("--server", choices=SERVERS, default="runserver", help="the server under load")
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60, help="seconds of saves for each writer, at most")
     parser.add_argument("--saves", type=int, default=1_000_000, help="saves for each writer, at most")
@@ -552,6 +562,7 @@ def main() -> int:
             "database_options": connection.settings_dict["OPTIONS"] if connection.vendor == "sqlite" else {},
             "server_settings": server_settings(),
             "probe": machine,
+            "server": arguments.server,
             "writers": arguments.writers,
             "readers": arguments.readers,
             "rounds": arguments.rounds,
