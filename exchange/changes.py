@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from core.models import Merge
-from incidents.export import export_queryset, export_values, places_by_id
+from incidents.export import public_records
 from incidents.models import Charge, Incident, Involvement
 from incidents.querysets import people_in_public_cases
 from organisations.models import Organisation
@@ -212,9 +212,7 @@ def digest_of(content: dict) -> str:
 def public_contents(kind: str, ids: list[int]) -> dict[int, dict]:
     """What the public sees of each of these records that it may see, by id; addresses as paths."""
     if kind == RecordKind.INCIDENT:
-        areas = places_by_id()
-        incidents = export_queryset(Incident.objects.filter(pk__in=ids))
-        return {incident.pk: export_values(incident, str, areas) for incident in incidents}
+        return public_records(Incident.objects.filter(pk__in=ids), str)
     if kind == RecordKind.PERSON:
         people = people_in_public_cases().filter(pk__in=ids).prefetch_related("name_variants")
         return {person.pk: person_content(person) for person in people}

@@ -28,7 +28,7 @@ from evidence_files.models import EvidenceFile
 from places.models import Place
 from sources.models import Citation, number_sources
 
-from .export import TooManyRows, csv_rows, incident_xlsx, involvement_csv_rows, involvement_xlsx
+from .export import TooManyRows, incident_csv, incident_xlsx, involvement_csv, involvement_xlsx
 from .filters import IncidentFilter
 from .maps import maps_of, maps_of_incidents, narrowed_to_region, search_link
 from .models import Charge, Evidence, Incident, IncidentLink, IncidentType, LegalProvision
@@ -137,17 +137,21 @@ def export_search(request):
     return filterset, export_refused(problems) if problems else None
 
 
-def csv_export(rows_of, stem: str):
+def csv_export(download_of, stem: str):
     @require_safe
     def view(request):
-        """The current search as CSV, written row by row so that a large export never sits in memory."""
+        """The current search as CSV, sent a chunk of rows at a time so that a large export never
+        sits in memory. X-Row-Count says how many rows the complete file holds: a file cut short
+        (a server killed mid-way) has fewer, and a client can tell."""
         filterset, refusal = export_search(request)
         if refusal:
             return refusal
         byte_order_mark = bool(YesNoField(required=False).clean(request.GET.get("bom")))
-        rows = rows_of(filterset.qs, request.build_absolute_uri, byte_order_mark)
-        response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{export_file_name(filterset, stem, "csv")}"'
+        name = export_file_name(filterset, stem, "csv")
+        download = download_of(filterset.qs, request.build_absolute_uri, byte_order_mark)
+        response = StreamingHttpResponse(download.content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["X-Row-Count"] = download.rows
         return response
 
     return view
@@ -171,9 +175,9 @@ def xlsx_export(file_of, stem: str):
 
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-export_csv = csv_export(csv_rows, "vigil-incidents")
+export_csv = csv_export(incident_csv, "vigil-incidents")
 export_xlsx = xlsx_export(incident_xlsx, "vigil-incidents")
-export_involvements_csv = csv_export(involvement_csv_rows, "vigil-involvements")
+export_involvements_csv = csv_export(involvement_csv, "vigil-involvements")
 export_involvements_xlsx = xlsx_export(involvement_xlsx, "vigil-involvements")
 
 

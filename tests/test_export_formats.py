@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from cases.models import CustodyPeriod
+from incidents import export as export_module
 from incidents.models import Incident
 
 from .factories import involve, make_incident, make_organisation, make_person
@@ -132,28 +133,34 @@ def test_the_involvement_spreadsheet_has_the_rows_of_its_csv(client, demo):
 
 
 @pytest.mark.parametrize(
-    "address",
+    ("address", "queries"),
     [
-        "/incidents/export.csv",
-        "/incidents/export.xlsx",
-        "/incidents/involvements.csv",
-        "/incidents/involvements.xlsx",
+        ("/incidents/export.csv", 9),
+        ("/incidents/export.xlsx", 8),
+        ("/incidents/involvements.csv", 9),
+        ("/incidents/involvements.xlsx", 8),
     ],
 )
 def test_each_export_reads_a_fixed_number_of_queries_whatever_the_rows(
-    client, demo, django_assert_num_queries, address
+    client, demo, django_assert_num_queries, monkeypatch, address, queries
 ):
     def export():
         response = client.get(address)
         b"".join(response.streaming_content)
 
-    # The countries and regions once, the transaction's savepoint and its release, then per chunk
-    # of 100 rows: the incidents, their public involvements, their public charges, their citations.
-    with django_assert_num_queries(7):
+    # The transaction's savepoint and its release, the countries and regions, the provisions, the
+    # CSV's row count, the incidents (one query, read a chunk at a time), then per chunk of
+    # incidents their public involvements, their public charges and their citations.
+    with django_assert_num_queries(queries):
         export()
     for _ in range(30):
         involve(make_incident(), organisation=make_organisation())
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(queries):
+        export()
+    # 39 incidents in chunks of 10: three queries more for each of the three chunks after the first.
+    monkeypatch.setattr(export_module, "FIRST_CHUNK", 10)
+    monkeypatch.setattr(export_module, "EXPORT_CHUNK", 10)
+    with django_assert_num_queries(queries + 3 * 3):
         export()
 
 

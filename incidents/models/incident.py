@@ -2,6 +2,7 @@
 
 import datetime
 import string
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -329,13 +330,7 @@ class Incident(SluggedRecord):
     @property
     def date_display(self) -> str:
         """The dating as the sources give it: "8 October 2011, around 22:00", "since May 2011"."""
-        since = "since" if self.ongoing and not self.end_date else None
-        start = format_date(self.start_date, self.start_precision, self.dates_approximate, relation=since)
-        if self.local_time:
-            start = f"{start}, {format_time(self.local_time, self.local_time_approximate)}"
-        if self.end_date:
-            return f"{start} – {format_date(self.end_date, self.end_precision, self.dates_approximate)}"
-        return start
+        return dating_text(*(getattr(self, field) for field in DATING_FIELDS))
 
     def translation_for_reader(self) -> "IncidentTranslation | None":
         """The title and summary in the reader's language, when the record is in another one."""
@@ -369,23 +364,12 @@ class Incident(SluggedRecord):
         count, so adding a staff-only record never shifts anyone's letter, and the order of
         rows is the order of their creation, so a pseudonym is the same on every visit.
         """
-        appearances = [
+        return public_names(
             (row.person_id, row.person.name, row.person.consent_to_publish)
             for rows in self.public_actor_rows()
             for row in sorted(rows, key=lambda row: row.pk)
             if row.person_id
-        ]
-        names: dict[int, str] = {}
-        pseudonyms = 0
-        for person_id, name, consents in appearances:
-            if person_id in names:
-                continue
-            if consents:
-                names[person_id] = name
-            else:
-                names[person_id] = pseudonym(pseudonyms)
-                pseudonyms += 1
-        return names
+        )
 
     def public_actor_rows(self):
         """This incident's public involvements and charges, from a prefetch when a list made one."""
@@ -395,6 +379,56 @@ class Incident(SluggedRecord):
             self.involvements.public().select_related("person"),
             self.charges.public().select_related("person"),
         )
+
+
+# What an incident's dating is made of, in the order `dating_text` takes it.
+DATING_FIELDS = (
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+    "dates_approximate",
+    "ongoing",
+    "local_time",
+    "local_time_approximate",
+)
+
+
+def dating_text(
+    start_date: datetime.date,
+    start_precision: str,
+    end_date: datetime.date | None,
+    end_precision: str,
+    approximate: bool,
+    ongoing: bool,
+    local_time: datetime.time | None,
+    local_time_approximate: bool,
+) -> str:
+    """`Incident.date_display` from the values of DATING_FIELDS, for rows read without a model
+    instance (the exports)."""
+    since = "since" if ongoing and not end_date else None
+    start = format_date(start_date, start_precision, approximate, relation=since)
+    if local_time:
+        start = f"{start}, {format_time(local_time, local_time_approximate)}"
+    if end_date:
+        return f"{start} – {format_date(end_date, end_precision, approximate)}"
+    return start
+
+
+def public_names(appearances: Iterable[tuple[int, str, bool]]) -> dict[int, str]:
+    """`Incident.public_person_names` from its people's (id, name, consent to publish), in the order
+    they appear, for rows read without a model instance (the exports)."""
+    names: dict[int, str] = {}
+    pseudonyms = 0
+    for person_id, name, consents in appearances:
+        if person_id in names:
+            continue
+        if consents:
+            names[person_id] = name
+        else:
+            names[person_id] = pseudonym(pseudonyms)
+            pseudonyms += 1
+    return names
 
 
 def pseudonym(index: int) -> str:
