@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
-.PHONY: run serve test test-sqlite test-postgres lint check audit install install-dev migrate clean bench bench-data \
+.PHONY: run serve test test-sqlite test-postgres test-replicas lint check audit install install-dev migrate clean bench bench-data \
 	bench-load bench-duplicates bench-import bench-serve compile-messages messages
 
 # setuptools is upgraded with pip: the copy a Python 3.11 venv starts with (65.5.0) has a known
@@ -68,8 +68,13 @@ test-sqlite: install-dev compile-messages
 test-postgres: install-dev compile-messages
 	$(PY) scripts/with_postgres.py -- $(PY) -m pytest
 
-# The whole suite: lint, migrations in sync, known vulnerabilities, tests on SQLite, then again on PostgreSQL.
-test: lint check audit test-sqlite test-postgres
+# Read replicas (tests/test_replicas.py) against a PostgreSQL primary and a streaming replica of their own.
+test-replicas: install-dev compile-messages
+	$(PY) scripts/with_postgres.py --replica -- $(PY) -m pytest tests/test_replicas.py
+
+# The whole suite: lint, migrations in sync, known vulnerabilities, tests on SQLite, then again on
+# PostgreSQL, then the read replicas.
+test: lint check audit test-sqlite test-postgres test-replicas
 
 clean:
 	rm -rf $(VENV) db.sqlite3 test-artifacts .pytest_cache .ruff_cache

@@ -130,10 +130,14 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Connections are kept between requests (DATABASE_CONN_MAX_AGE seconds) and checked before a
+# request uses one again, so that a database restarted meanwhile costs no failed request.
+DATABASE_CONN_MAX_AGE = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_max_age=DATABASE_CONN_MAX_AGE,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -149,6 +153,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL",
         **DATABASES["default"].get("OPTIONS", {}),
     }
+
+# Read replicas (PostgreSQL streaming replicas of DATABASE_URL), comma-separated: the public site's
+# and the API's reads go to them, everything else to the primary (core/routers.py says which).
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", "")):
+    replica = dj_database_url.parse(url, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=True)
+    if replica["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that does not answer is given up after this many seconds, and the primary used.
+        replica["OPTIONS"] = {"connect_timeout": 2, **replica.get("OPTIONS", {})}
+    # Under test, a replica reads the test database made on the primary, which replication copies.
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{number}"] = replica
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["core.routers.ReplicaRouter"]
+    # Before anything reads the database: it decides where this request's reads go.
+    MIDDLEWARE.insert(MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "core.routers.ReplicaReads")
+# After a request that wrote, its client reads the primary for this many seconds (a cookie), while
+# the replicas replay the write.
+DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "10"))
+# A replica that did not answer is tried again after this many seconds; the primary serves meanwhile.
+DATABASE_REPLICA_RETRY_SECONDS = 5
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -13,6 +13,11 @@ Options (before `--`):
                      there. Either way the server is stopped cleanly afterwards and DIR stays.
                      The settings given with --set apply to this start only; nothing is written
                      into the cluster's configuration.
+  --replica          also start a streaming replica of the server (`pg_basebackup -R`, hot standby)
+                     on another free port, and give the command DATABASE_REPLICA_URLS pointing at
+                     it, and WITH_POSTGRES_REPLICA_DATA, its data folder (`pg_ctl -D` stops and
+                     starts it as it is: its port and settings are in its configuration).
+                     Throwaway only: not with --keep.
 
 Every cluster runs without fsync, synchronous commits and full-page writes: quick to load,
 not durable against a crash of the machine (a kept cluster survives a clean stop).
@@ -69,12 +74,15 @@ def setting(text: str) -> str:
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
     if "--" not in argv or argv.index("--") == len(argv) - 1:
-        sys.exit("usage: with_postgres.py [--keep DIR] [--set NAME=VALUE ...] -- COMMAND [ARGS...]")
+        sys.exit("usage: with_postgres.py [--keep DIR | --replica] [--set NAME=VALUE ...] -- COMMAND [ARGS...]")
     split = argv.index("--")
     parser = argparse.ArgumentParser(prog="with_postgres.py", description="Run a command against PostgreSQL.")
     parser.add_argument("--set", dest="settings", action="append", default=[], type=setting, metavar="NAME=VALUE")
     parser.add_argument("--keep", metavar="DIR", help="keep the cluster in DIR and reuse it on the next run")
+    parser.add_argument("--replica", action="store_true", help="start a streaming replica too")
     arguments = parser.parse_args(argv[:split])
+    if arguments.replica and arguments.keep:
+        parser.error("--replica makes a throwaway replica: not with --keep")
     arguments.command = argv[split + 1 :]
     return arguments
 
@@ -86,6 +94,40 @@ def holds_cluster(folder: str) -> bool:
 def stop_on_sigterm(_signum, _frame):
     """Terminated, stop the server all the same (`finally`): a kept cluster left running blocks the next run."""
     raise SystemExit(128 + signal.SIGTERM)
+
+
+def start_replica(bin_dir: str, folder: str, primary_port: int, settings: list[str], as_server_user: dict) -> int:
+    """A hot standby of the server on 127.0.0.1:primary_port, in folder/replica; returns its port.
+
+    Its settings go into its own configuration rather than onto the command line, so that a test
+    can stop it and start it again with `pg_ctl -D` alone.
+    """
+    replica_dir = os.path.join(folder, "replica")
+    port = free_port()
+    subprocess.run(
+        [
+            f"{bin_dir}/pg_basebackup",
+            *("--host", "127.0.0.1", "--port", str(primary_port), "--username", "vigil"),
+            *("--pgdata", replica_dir, "--write-recovery-conf", "--wal-method", "stream", "--checkpoint", "fast"),
+            "--no-sync",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        **as_server_user,
+    )
+    standby = [*settings, f"port={port}", f"unix_socket_directories={folder}", "hot_standby=on"]
+    with open(os.path.join(replica_dir, "postgresql.auto.conf"), "a") as configuration:  # its owner stays
+        for item in standby:
+            name, value = item.split("=", 1)
+            configuration.write(f"{name} = '{value.replace(chr(39), chr(39) * 2)}'\n")
+    log_file = os.path.join(folder, "replica.log")
+    subprocess.run(
+        [f"{bin_dir}/pg_ctl", "-D", replica_dir, "-l", log_file, "-w", "start"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        **as_server_user,
+    )
+    return port
 
 
 def main() -> int:
@@ -156,12 +198,18 @@ def main() -> int:
         version = os.path.basename(os.path.dirname(bin_dir))
         where = f"the cluster kept in {folder}" if arguments.keep else "a throwaway cluster"
         extra = f", with {', '.join(arguments.settings)}" if arguments.settings else ""
+        if arguments.replica:
+            replica_port = start_replica(bin_dir, folder, port, settings, as_server_user)
+            env["DATABASE_REPLICA_URLS"] = f"postgres://vigil@127.0.0.1:{replica_port}/postgres"
+            env["WITH_POSTGRES_REPLICA_DATA"] = os.path.join(folder, "replica")
+            extra += f", and its streaming replica on 127.0.0.1:{replica_port}"
         print(f"PostgreSQL {version} running on 127.0.0.1:{port}, {where}{extra}", flush=True)
         return subprocess.run(arguments.command, env=env).returncode
     except subprocess.CalledProcessError as error:
-        if os.path.exists(log_file):
-            with open(log_file) as log:
-                print(log.read()[-5000:], file=sys.stderr)
+        for log_path in (log_file, os.path.join(folder, "replica.log")):
+            if os.path.exists(log_path):
+                with open(log_path) as log:
+                    print(log.read()[-5000:], file=sys.stderr)
         print(f"FAIL: could not start PostgreSQL: {error}", file=sys.stderr)
         return 1
     finally:
@@ -173,6 +221,14 @@ def main() -> int:
                 **as_server_user,
             )
         else:
+            replica_dir = os.path.join(folder, "replica")
+            if os.path.exists(os.path.join(replica_dir, "postmaster.pid")):
+                subprocess.run(
+                    [f"{bin_dir}/pg_ctl", "-D", replica_dir, "-m", "immediate", "-w", "stop"],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    **as_server_user,
+                )
             subprocess.run(
                 [f"{bin_dir}/pg_ctl", "-D", data_dir, "-m", "immediate", "-w", "stop"],
                 stdout=subprocess.DEVNULL,
