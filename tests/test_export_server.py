@@ -1,0 +1,200 @@
+"""A large CSV export from the production server, as the README deploys it: gunicorn with one
+synchronous worker (`make serve`'s scripts/serve.py), behind nginx running deploy/nginx.conf.
+
+- A client that stops reading holds gunicorn's worker when it talks to gunicorn directly (the
+  worker waits to write), and does not behind nginx, which takes the whole file from the worker
+  as fast as it comes and sends it to the client at the client's pace.
+- A download cut short (the worker killed half-way, as gunicorn's timeout kills it) is told from a
+  complete one: the transfer does not end as HTTP says a complete one ends, and the file holds
+  fewer rows than its X-Row-Count header announced.
+
+The export is made large (incidents with very long summaries, 12 MB in all) so that it fills
+every buffer between the worker and a client that does not read.
+"""
+
+import csv
+import http.client
+import io
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import skip_or_fail
+from .test_production_server import HOST, NGINX, Site, free_port, main_configuration, site_file, stop, wait_for_port
+
+ROOT = Path(__file__).resolve().parent.parent
+LARGE = "/incidents/export.csv?q=oversized"
+# Incidents with very long summaries: 120 of 100 KB (a CSV reader's default limit is 128 KB a field).
+MAKE_LARGE_EXPORT = """
+from incidents.models import Incident, IncidentType
+from places.models import Place
+kind, country = IncidentType.objects.get(slug="arrest"), Place.objects.get(iso_code="KZ")
+for number in range(120):
+    Incident.objects.create(
+        title=f"Oversized record {number}", incident_type=kind, start_date="2021-03-04", place=country,
+        status="verified", summary="A witness statement, read out in court, word for word. " * 1800,
+    )
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    for tool, package in ((NGINX, "nginx"), (shutil.which("openssl"), "openssl")):
+        if not tool or not os.path.exists(tool):
+            skip_or_fail(
+                f"{package} is not installed: the export server test is skipped. Install it with: "
+                f"apt-get install {package}"
+            )
+    folder = tmp_path_factory.mktemp("export-server")
+    application_port, https_port, http_port = free_port(), free_port(), free_port()
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECURE_SSL_REDIRECT", "SECRET_KEY_FILE", "DATABASE_URL"}
+    }
+    environ.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=HOST,
+        DATABASE_URL=f"sqlite:///{folder}/vigil.sqlite3",
+        STATIC_ROOT=str(folder / "static"),
+        MEDIA_ROOT=str(folder / "media"),
+        SECURE_PROXY_SSL_HEADER="1",
+        HOST_PORT=f"127.0.0.1:{application_port}",
+        # One worker: the one a slow client would hold. Its timeout is longer than this test's
+        # waits, so that only the test kills it.
+        WEB_CONCURRENCY="1",
+        GUNICORN_TIMEOUT="300",
+        LOG_LEVEL="WARNING",
+    )
+    certificate = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    certificate += [
+        "-days",
+        "2",
+        "-subj",
+        f"/CN={HOST}",
+        "-keyout",
+        folder / "key.pem",
+        "-out",
+        folder / "certificate.pem",
+    ]
+    subprocess.run(certificate, check=True, capture_output=True)
+    application_log = folder / "serve.log"
+    with application_log.open("w") as log:
+        application = subprocess.Popen(
+            [sys.executable, "scripts/serve.py"], cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT
+        )
+    nginx = None
+    try:
+        wait_for_port(application_port, application, application_log)
+        manage = [sys.executable, "manage.py"]
+        subprocess.run([*manage, "load_demo", "-v0"], cwd=ROOT, env=environ, check=True, capture_output=True)
+        subprocess.run(
+            [*manage, "shell", "-c", MAKE_LARGE_EXPORT], cwd=ROOT, env=environ, check=True, capture_output=True
+        )
+        (folder / "vigil.conf").write_text(
+            site_file(folder, http_port=http_port, https_port=https_port, application_port=application_port)
+        )
+        (folder / "nginx.conf").write_text(main_configuration(folder))
+        nginx_log = folder / "nginx-error.log"
+        nginx_log.touch()
+        nginx = subprocess.Popen(
+            [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(nginx_log)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for_port(https_port, nginx, nginx_log, seconds=30)
+        site = Site(folder, https_port, http_port, application_port, records={})
+        site.gunicorn = application  # scripts/serve.py becomes gunicorn's master process
+        yield site
+    finally:
+        if nginx is not None:
+            stop(nginx)
+        stop(application)
+
+
+def reluctant_client(site: Site, *, through_nginx: bool) -> tuple[http.client.HTTPResponse, bytes]:
+    """Ask for the large export with a tiny receive window, read its headers and first bytes, and
+    read no more: the response and what was read."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(60)
+    if through_nginx:
+        sock.connect(("127.0.0.1", site.https_port))
+        conversation = http.client.HTTPSConnection("127.0.0.1", site.https_port, context=site.tls)
+        conversation.sock = site.tls.wrap_socket(sock, server_hostname=HOST)
+        headers = {"Host": HOST}
+    else:
+        sock.connect(("127.0.0.1", site.application_port))
+        conversation = http.client.HTTPConnection("127.0.0.1", site.application_port)
+        conversation.sock = sock
+        headers = {"Host": HOST, "X-Forwarded-Proto": "https"}
+    conversation.request("GET", LARGE, headers=headers)
+    response = conversation.getresponse()
+    assert response.status == 200
+    return response, response.read(65536)
+
+
+def answered(site: Site, *, through_nginx: bool, seconds: float) -> bool:
+    """Whether a page comes within `seconds` (the worker is free to answer it)."""
+    try:
+        if through_nginx:
+            conversation = http.client.HTTPSConnection("127.0.0.1", site.https_port, timeout=seconds, context=site.tls)
+            conversation.request("GET", "/charges/", headers={"Host": HOST})
+        else:
+            conversation = http.client.HTTPConnection("127.0.0.1", site.application_port, timeout=seconds)
+            conversation.request("GET", "/charges/", headers={"Host": HOST, "X-Forwarded-Proto": "https"})
+        status = conversation.getresponse().status
+        conversation.close()
+    except TimeoutError:
+        return False
+    assert status == 200
+    return True
+
+
+def rows_of(body: bytes) -> int:
+    return len(list(csv.reader(io.StringIO(body.decode("utf-8", errors="replace"))))) - 1
+
+
+def gunicorn_worker(site: Site) -> int:
+    master = site.gunicorn.pid
+    [worker] = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return int(worker)
+
+
+def test_a_client_that_stops_reading_holds_the_worker_without_nginx(site):
+    response, _ = reluctant_client(site, through_nginx=False)
+    try:
+        assert not answered(site, through_nginx=False, seconds=5)
+    finally:
+        response.close()  # the worker's next write fails, and it is free again
+    assert answered(site, through_nginx=False, seconds=60)
+
+
+def test_behind_nginx_a_client_that_stops_reading_does_not_hold_the_worker(site):
+    response, start = reluctant_client(site, through_nginx=True)
+    try:
+        assert answered(site, through_nginx=True, seconds=60)
+        body = start + response.read()  # the client comes back: nginx kept the whole file for it
+    finally:
+        response.close()
+    assert len(body) > 11_000_000
+    assert rows_of(body) == int(response.getheader("X-Row-Count")) == 120
+
+
+def test_a_download_cut_short_is_told_from_a_complete_one(site):
+    response, start = reluctant_client(site, through_nginx=False)
+    announced = int(response.getheader("X-Row-Count"))
+    os.kill(gunicorn_worker(site), signal.SIGKILL)
+    with pytest.raises(http.client.IncompleteRead) as cut:
+        response.read()
+    response.close()
+    assert rows_of(start + cut.value.partial) < announced
+    assert answered(site, through_nginx=False, seconds=60)  # gunicorn has started another worker
