@@ -17,7 +17,7 @@ import queue
 import tempfile
 import threading
 import uuid
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -50,7 +50,7 @@ BYTE_ORDER_MARK = "\ufeff"
 CONFIDENCE_ORDER = [Citation.Confidence.LOW, Citation.Confidence.MEDIUM, Citation.Confidence.HIGH]
 # Incidents read, and rows written and sent, at a time: the memory an export holds. The first
 # chunk is smaller, so that the first rows go out without waiting for a whole chunk.
-EXPORT_CHUNK = 1000
+EXPORT_CHUNK = 2000
 FIRST_CHUNK = 200
 
 CSV_HEADER = [
@@ -136,6 +136,15 @@ CHARGE_COLUMNS = (
     "status",
 )
 CITATION_COLUMNS = ("object_id", "source_id", "confidence")
+# For the involvement export: its actor's identifier, for an actor who may be named in public.
+ACTOR_ADDRESS_COLUMNS = ("person__public_id", "organisation_public_id", "publicly_named")
+IncidentRow = namedtuple("IncidentRow", INCIDENT_COLUMNS)
+ChargeRow = namedtuple("ChargeRow", CHARGE_COLUMNS)
+CitationRow = namedtuple("CitationRow", CITATION_COLUMNS)
+INVOLVEMENT_ROWS = {
+    False: namedtuple("InvolvementRow", INVOLVEMENT_COLUMNS),
+    True: namedtuple("InvolvementRow", (*INVOLVEMENT_COLUMNS, *ACTOR_ADDRESS_COLUMNS)),
+}
 
 
 class EchoBuffer:
@@ -224,12 +233,13 @@ UUID_GROUPS = [(1, 8), (9, 4), (13, 4), (17, 4), (21, 12)]
 
 
 class IncidentChunk(NamedTuple):
-    """Some incidents (rows of INCIDENT_COLUMNS), and the public rows of each by incident id."""
+    """Some incidents and their public rows, as the database gave them (tuples of INCIDENT_COLUMNS,
+    of `involvement_columns`, CHARGE_COLUMNS and CITATION_COLUMNS)."""
 
     incidents: list
-    involvements: dict[int, list]
-    charges: dict[int, list]
-    citations: dict[int, list]
+    involvements: list
+    charges: list
+    citations: list
 
 
 def incident_chunks(incidents, actor_addresses: bool = False) -> Iterator[IncidentChunk]:
@@ -239,11 +249,11 @@ def incident_chunks(incidents, actor_addresses: bool = False) -> Iterator[Incide
     involvement export). Call it inside `snapshot()`."""
     using = incidents.db
     public = incidents.public().annotate(public_id_text=UuidText("public_id"))
-    rows = public.values_list(*INCIDENT_COLUMNS, named=True).iterator(chunk_size=EXPORT_CHUNK)
+    rows = public.values_list(*INCIDENT_COLUMNS).iterator(chunk_size=EXPORT_CHUNK)
     size = FIRST_CHUNK
     while chunk := list(islice(rows, size)):
         size = EXPORT_CHUNK
-        ids = [incident.pk for incident in chunk]
+        ids = [incident[0] for incident in chunk]
         # The organisation's name by a subquery for each row: a join would have PostgreSQL hash
         # every organisation for each chunk's few thousand rows.
         organisations = Organisation.objects.using(using).filter(pk=OuterRef("organisation")).order_by()
@@ -253,13 +263,11 @@ def incident_chunks(incidents, actor_addresses: bool = False) -> Iterator[Incide
             .filter(AnyOf(F("incident"), ids))
             .annotate(organisation_name=Subquery(organisations.values("name")))
         )
-        columns = INVOLVEMENT_COLUMNS
         if actor_addresses:
             named = Person.objects.using(using).publicly_named().filter(pk=OuterRef("person"))
             involvements = involvements.annotate(
                 organisation_public_id=Subquery(organisations.values("public_id")), publicly_named=Exists(named)
             )
-            columns = (*columns, "person__public_id", "organisation_public_id", "publicly_named")
         charges = Charge.objects.using(using).public_of_incident_ids(ids)
         incident_type = ContentType.objects.db_manager(using).get_for_model(Incident)
         citations = (
@@ -270,10 +278,26 @@ def incident_chunks(incidents, actor_addresses: bool = False) -> Iterator[Incide
         )
         yield IncidentChunk(
             chunk,
-            by_incident(involvements.values_list(*columns, named=True)),
-            by_incident(charges.values_list(*CHARGE_COLUMNS, named=True)),
-            by_incident(citations.values_list(*CITATION_COLUMNS, named=True)),
+            list(involvements.values_list(*involvement_columns(actor_addresses))),
+            list(charges.values_list(*CHARGE_COLUMNS)),
+            list(citations.values_list(*CITATION_COLUMNS)),
         )
+
+
+def involvement_columns(actor_addresses: bool) -> tuple[str, ...]:
+    return (*INVOLVEMENT_COLUMNS, *ACTOR_ADDRESS_COLUMNS) if actor_addresses else INVOLVEMENT_COLUMNS
+
+
+class IncidentRows:
+    """A chunk's rows with their columns by name, and an incident's public rows by its id. Made
+    on the thread that writes the file, so that the thread reading the database only reads."""
+
+    def __init__(self, chunk: IncidentChunk, actor_addresses: bool):
+        involvement_row = INVOLVEMENT_ROWS[actor_addresses]
+        self.incidents = list(map(IncidentRow._make, chunk.incidents))
+        self.involvements = by_incident(map(involvement_row._make, chunk.involvements))
+        self.charges = by_incident(map(ChargeRow._make, chunk.charges))
+        self.citations = by_incident(map(CitationRow._make, chunk.citations))
 
 
 def read_ahead(chunks: Iterator, using: str) -> Iterator:
@@ -427,7 +451,7 @@ def actor_name(involvement, names: dict[int, str]) -> str:
     return involvement.organisation_name if involvement.organisation_id else involvement.unidentified_actor
 
 
-def incident_values(incident, chunk: IncidentChunk, context: ExportContext) -> list:
+def incident_values(incident, chunk: IncidentRows, context: ExportContext) -> list:
     """What the public reads of an incident, by column of the CSV (before spreadsheet quoting):
     the one source of the incident CSV, the spreadsheet and the change feed."""
     involvements = chunk.involvements.get(incident.pk, [])
@@ -460,7 +484,7 @@ def incident_values(incident, chunk: IncidentChunk, context: ExportContext) -> l
     ]
 
 
-def involvement_values(incident, chunk: IncidentChunk, context: ExportContext) -> Iterator[list]:
+def involvement_values(incident, chunk: IncidentRows, context: ExportContext) -> Iterator[list]:
     """One row per public involvement. An actor's identifier and address are given only for a
     person named in public or an organisation: a pseudonym leads nowhere."""
     involvements = chunk.involvements.get(incident.pk, [])
@@ -500,8 +524,9 @@ def incident_records(incidents, absolute_url: Callable[[str], str]) -> Iterator[
     """Each public incident's id and `incident_values`, a chunk at a time. Call it inside `snapshot()`."""
     context = ExportContext(absolute_url, incidents.db)
     for chunk in read_ahead(incident_chunks(incidents), incidents.db):
+        rows = IncidentRows(chunk, actor_addresses=False)
         with translation.override(settings.LANGUAGE_CODE):
-            yield [(incident.pk, incident_values(incident, chunk, context)) for incident in chunk.incidents]
+            yield [(incident.pk, incident_values(incident, rows, context)) for incident in rows.incidents]
 
 
 def incident_rows(incidents, absolute_url: Callable[[str], str]) -> Iterator[list[list]]:
@@ -512,8 +537,9 @@ def incident_rows(incidents, absolute_url: Callable[[str], str]) -> Iterator[lis
 def involvement_rows(incidents, absolute_url: Callable[[str], str]) -> Iterator[list[list]]:
     context = ExportContext(absolute_url, incidents.db)
     for chunk in read_ahead(incident_chunks(incidents, actor_addresses=True), incidents.db):
+        rows = IncidentRows(chunk, actor_addresses=True)
         with translation.override(settings.LANGUAGE_CODE):
-            yield [row for incident in chunk.incidents for row in involvement_values(incident, chunk, context)]
+            yield [row for incident in rows.incidents for row in involvement_values(incident, rows, context)]
 
 
 def public_records(incidents, absolute_url: Callable[[str], str]) -> dict[int, dict[str, object]]:
