@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST_PORT ?= 127.0.0.1:8000
 
 .PHONY: run serve test test-sqlite test-postgres test-replicas lint check audit install install-dev migrate clean bench bench-data \
-	bench-load bench-duplicates bench-import bench-serve compile-messages messages
+	bench-load bench-duplicates bench-import bench-serve bench-export compile-messages messages
 
 # setuptools is upgraded with pip: the copy a Python 3.11 venv starts with (65.5.0) has a known
 # vulnerability (make audit).
@@ -135,6 +135,17 @@ ifdef DATABASE_URL
 	$(BENCH_MIGRATE) && $(PY) bench/serve_load.py
 else
 	$(BENCH_CLUSTER) -- sh -c '$(BENCH_MIGRATE) && $(PY) bench/serve_load.py'
+endif
+
+# The public CSV export downloaded from gunicorn at SIZE incidents (bench/export.py): the newest
+# 100,000 incidents, then every public one; time to the first row, total, rows a second and the
+# worker's peak memory. The dataset is generated when missing (DATABASE_URL or BENCH_PGDATA=DIR
+# names it). Results in bench/results/export-<SIZE>.{json,md}.
+bench-export: install-dev compile-messages
+ifdef DATABASE_URL
+	$(BENCH_MIGRATE) && SIZE=$(SIZE) $(PY) bench/export.py
+else
+	$(BENCH_CLUSTER) -- sh -c '$(BENCH_MIGRATE) && SIZE=$(SIZE) $(PY) bench/export.py'
 endif
 
 # Staff saves overlapping under public load, through a real server (bench/load.py): on a temporary
