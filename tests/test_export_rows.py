@@ -163,7 +163,6 @@ def awkward_records() -> None:
     """Incidents that exercise every branch of a row: pseudonyms shared between involvements and
     charges, hidden rows, citations of every confidence (and of a hidden source), datings of every
     kind, no place, text a spreadsheet would run, line breaks and quotes."""
-    kazakhstan = Place.objects.get(iso_code="KZ")
     verified_at = timezone.make_aware(datetime.datetime(2024, 3, 5, 23, 30))
     shy, other_shy = (
         make_person("Awk Shy One", consent_to_publish=False),
