@@ -43,6 +43,13 @@ for number in range(120):
     )
 """
 
+STAFF_SAVE = """
+from django.db import transaction
+from incidents.models import IncidentType
+with transaction.atomic():
+    IncidentType.objects.filter(slug="arrest").update(description="Saved while a download was held")
+"""
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
@@ -113,6 +120,7 @@ def site(tmp_path_factory):
         wait_for_port(https_port, nginx, nginx_log, seconds=30)
         site = Site(folder, https_port, http_port, application_port, records={})
         site.gunicorn = application  # scripts/serve.py becomes gunicorn's master process
+        site.environ = environ
         yield site
     finally:
         if nginx is not None:
@@ -173,6 +181,17 @@ def test_a_client_that_stops_reading_holds_the_worker_without_nginx(site):
     response, _ = reluctant_client(site, through_nginx=False)
     try:
         assert not answered(site, through_nginx=False, seconds=5)
+        # The held export's transaction only reads: a save meanwhile is not kept waiting for the
+        # database's write lock (SQLite would give up after 20 s: "database is locked").
+        saved = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", STAFF_SAVE],
+            cwd=ROOT,
+            env=site.environ,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert saved.returncode == 0, saved.stderr
     finally:
         response.close()  # the worker's next write fails, and it is free again
     assert answered(site, through_nginx=False, seconds=60)
