@@ -249,6 +249,9 @@ class Incident(SluggedRecord):
             ),
             # The Atom feed of newly verified incidents reads them in the order of verification.
             models.Index(fields=["-last_verified_at", "-id"], name="incident_public_verified", condition=PUBLIC),
+            # The review queue, counted on every admin page: the few submitted incidents, in the
+            # queue's order, rather than a scan of the whole table.
+            models.Index(fields=["submitted_at", "id"], name="incident_review_queue", condition=Q(status="submitted")),
         ]
         constraints = [
             models.CheckConstraint(
