@@ -4,7 +4,7 @@ Every value can be changed from the environment, so a deployment keeps this file
 
   HOST_PORT          where to listen (127.0.0.1:8000): behind nginx on the same machine, loopback only
   WEB_CONCURRENCY    worker processes (2 × cores + 1)
-  GUNICORN_TIMEOUT   seconds a request may run before its worker is killed and restarted (30)
+  GUNICORN_TIMEOUT   seconds a request may run before its worker is killed and restarted (120)
 """
 
 import os
@@ -25,8 +25,10 @@ bind = os.environ.get("HOST_PORT") or "127.0.0.1:8000"
 worker_class = "sync"
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * cores() + 1)
 # A request running longer than this is cut: its worker is killed and replaced, and the client
-# gets whatever was sent so far (nginx answers 502 if nothing was). Long exports stream within it.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 30)
+# gets an incomplete transfer (nginx answers 502 if nothing was sent). The longest requests are
+# whole-dataset exports, which must finish within it: at a million incidents the public CSV takes
+# about 25 s and its involvements about 100 s (bench/results/export-1000000.md).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 120)
 graceful_timeout = 30
 # The application is loaded once, then the workers are forked from it: they share the memory of
 # what loading made (config.wsgi freezes it out of the garbage collector), and a broken setting
