@@ -41,9 +41,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
 
-from bench.run import ensure_dataset  # noqa: E402
+from bench.run import database_name, ensure_dataset  # noqa: E402
 from incidents.models import Incident  # noqa: E402
 
 SIZE = int(os.environ.get("SIZE", "10000"))
@@ -209,7 +208,7 @@ def main() -> None:
     report = {
         "size": SIZE,
         "commit": commit(),
-        "database": f"{connection.vendor} {getattr(connection, 'pg_version', '')}".strip(),
+        "database": database_name(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "load_average": " ".join(f"{load:.2f}" for load in os.getloadavg()),
         "exports": {name: measure(name, queries[name]) for name in EXPORTS},
