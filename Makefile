@@ -65,16 +65,20 @@ audit: install-dev
 test-sqlite: install-dev compile-messages
 	$(PY) -m pytest
 
+# The web server's own tests (marked web_server: gunicorn and nginx in front) run in the SQLite pass only.
 test-postgres: install-dev compile-messages
-	$(PY) scripts/with_postgres.py -- $(PY) -m pytest
+	$(PY) scripts/with_postgres.py -- $(PY) -m pytest -m "not web_server"
 
 # Read replicas (tests/test_replicas.py) against a PostgreSQL primary and a streaming replica of their own.
 test-replicas: install-dev compile-messages
 	$(PY) scripts/with_postgres.py --replica -- $(PY) -m pytest tests/test_replicas.py
 
-# The whole suite: lint, migrations in sync, known vulnerabilities, tests on SQLite, then again on
-# PostgreSQL, then the read replicas.
-test: lint check audit test-sqlite test-postgres test-replicas
+# The whole suite: lint, migrations in sync, known vulnerabilities, then the tests on SQLite and
+# on PostgreSQL side by side (two jobs: each pass mostly keeps one core busy; each pass's output is
+# printed whole when it ends), then the read replicas.
+test: lint check audit
+	$(MAKE) --jobs=2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) test-replicas
 
 clean:
 	rm -rf $(VENV) db.sqlite3 test-artifacts .pytest_cache .ruff_cache

@@ -29,6 +29,8 @@ import pytest
 from .conftest import skip_or_fail
 from .test_production_server import HOST, NGINX, Site, free_port, main_configuration, site_file, stop, wait_for_port
 
+pytestmark = pytest.mark.web_server
+
 ROOT = Path(__file__).resolve().parent.parent
 LARGE = "/incidents/export.csv?q=oversized"
 # Incidents with very long summaries: 120 of 100 KB (a CSV reader's default limit is 128 KB a field).

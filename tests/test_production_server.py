@@ -24,6 +24,8 @@ import pytest
 
 from .conftest import skip_or_fail
 
+pytestmark = pytest.mark.web_server
+
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = "/usr/sbin/nginx"
 HOST = "vigil.example.org"
