@@ -11,8 +11,9 @@ import io
 import openpyxl
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from appeals.models import Intervention
+from appeals.models import Appeal, Intervention
 from cases.models import Case, CaseCharge, CaseStage, CustodyPeriod, Sentence
 from incidents import workflow
 from incidents.models import Charge, Evidence, Incident, Involvement, LegalProvision
@@ -110,6 +111,8 @@ MARKERS = {
     "appeal text": "Bongoappeal",
     "private response": "Civetresponse",
     "appeal notes": "Dikdiknotes",
+    "drafted appeal": "Elanddraft",
+    "response file": "Fossaresponsefile",
 }
 
 
@@ -221,7 +224,15 @@ def make_hidden_records():
         text_sent=MARKERS["appeal text"],
         response_received_on=host.start_date,
         response_text=MARKERS["private response"],
+        response_file=SimpleUploadedFile(f"{MARKERS['response file']}.pdf", b"%PDF-1.4 answer"),
         notes=MARKERS["appeal notes"],
+    )
+    Appeal.objects.create(
+        template=Appeal.Template.PRESS_RELEASE,
+        language="en",
+        incident=host,
+        title=f"Appeal {MARKERS['drafted appeal']}",
+        text=MARKERS["drafted appeal"],
     )
     correction = workflow.propose_correction(incident=host, by=researcher)
     correction.title = f"Incident {MARKERS['pending correction']}"
