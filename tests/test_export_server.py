@@ -16,8 +16,6 @@ import csv
 import http.client
 import io
 import os
-import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -26,8 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import skip_or_fail
-from .test_production_server import HOST, NGINX, Site, free_port, main_configuration, site_file, stop, wait_for_port
+from .test_production_server import HOST, Site, nginx_and_openssl_or_skip, served_site
 
 pytestmark = pytest.mark.web_server
 
@@ -53,81 +50,19 @@ with transaction.atomic():
 """
 
 
+def add_large_export(manage: list[str], environ: dict) -> dict:
+    subprocess.run([*manage, "shell", "-c", MAKE_LARGE_EXPORT], cwd=ROOT, env=environ, check=True, capture_output=True)
+    return {}
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    for tool, package in ((NGINX, "nginx"), (shutil.which("openssl"), "openssl")):
-        if not tool or not os.path.exists(tool):
-            skip_or_fail(
-                f"{package} is not installed: the export server test is skipped. Install it with: "
-                f"apt-get install {package}"
-            )
-    folder = tmp_path_factory.mktemp("export-server")
-    application_port, https_port, http_port = free_port(), free_port(), free_port()
-    environ = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECURE_SSL_REDIRECT", "SECRET_KEY_FILE", "DATABASE_URL"}
-    }
-    environ.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS=HOST,
-        DATABASE_URL=f"sqlite:///{folder}/vigil.sqlite3",
-        STATIC_ROOT=str(folder / "static"),
-        MEDIA_ROOT=str(folder / "media"),
-        SECURE_PROXY_SSL_HEADER="1",
-        HOST_PORT=f"127.0.0.1:{application_port}",
-        # One worker: the one a slow client would hold. Its timeout is longer than this test's
-        # waits, so that only the test kills it.
-        WEB_CONCURRENCY="1",
-        GUNICORN_TIMEOUT="300",
-        LOG_LEVEL="WARNING",
-    )
-    certificate = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    certificate += [
-        "-days",
-        "2",
-        "-subj",
-        f"/CN={HOST}",
-        "-keyout",
-        folder / "key.pem",
-        "-out",
-        folder / "certificate.pem",
-    ]
-    subprocess.run(certificate, check=True, capture_output=True)
-    application_log = folder / "serve.log"
-    with application_log.open("w") as log:
-        application = subprocess.Popen(
-            [sys.executable, "scripts/serve.py"], cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT
-        )
-    nginx = None
-    try:
-        wait_for_port(application_port, application, application_log)
-        manage = [sys.executable, "manage.py"]
-        subprocess.run([*manage, "load_demo", "-v0"], cwd=ROOT, env=environ, check=True, capture_output=True)
-        subprocess.run(
-            [*manage, "shell", "-c", MAKE_LARGE_EXPORT], cwd=ROOT, env=environ, check=True, capture_output=True
-        )
-        (folder / "vigil.conf").write_text(
-            site_file(folder, http_port=http_port, https_port=https_port, application_port=application_port)
-        )
-        (folder / "nginx.conf").write_text(main_configuration(folder))
-        nginx_log = folder / "nginx-error.log"
-        nginx_log.touch()
-        nginx = subprocess.Popen(
-            [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(nginx_log)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-        )
-        wait_for_port(https_port, nginx, nginx_log, seconds=30)
-        site = Site(folder, https_port, http_port, application_port, records={})
-        site.gunicorn = application  # scripts/serve.py becomes gunicorn's master process
-        site.environ = environ
+    nginx_and_openssl_or_skip("export server")
+    # One worker: the one a slow client would hold. Its timeout is longer than this test's waits,
+    # so that only the test kills it.
+    settings = {"WEB_CONCURRENCY": "1", "GUNICORN_TIMEOUT": "300"}
+    with served_site(tmp_path_factory.mktemp("export-server"), add_large_export, **settings) as site:
         yield site
-    finally:
-        if nginx is not None:
-            stop(nginx)
-        stop(application)
 
 
 def reluctant_client(site: Site, *, through_nginx: bool) -> tuple[http.client.HTTPResponse, bytes]:

@@ -5,6 +5,7 @@ replaced by temporary ones) in front of gunicorn started by scripts/serve.py on 
 database with the demo case. Requests go to nginx over TLS, as a reader's would.
 """
 
+import contextlib
 import gzip
 import http.client
 import json
@@ -18,6 +19,7 @@ import ssl
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -165,15 +167,19 @@ class Site:
         return response, body
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def nginx_and_openssl_or_skip(test: str) -> None:
     for tool, package in ((NGINX, "nginx"), (shutil.which("openssl"), "openssl")):
         if not tool or not os.path.exists(tool):
             skip_or_fail(
-                f"{package} is not installed: the production server test is skipped. Install it with: "
-                f"apt-get install {package}"
+                f"{package} is not installed: the {test} test is skipped. Install it with: apt-get install {package}"
             )
-    folder = tmp_path_factory.mktemp("production")
+
+
+@contextlib.contextmanager
+def served_site(folder: Path, prepare: Callable[[list[str], dict], dict], **settings: str) -> Iterator[Site]:
+    """`make serve`'s gunicorn (scripts/serve.py) on a new SQLite database with the demo case, behind
+    deploy/nginx.conf over TLS. `prepare(manage, environ)` adds what the tests need once the
+    application answers, and returns the site's `records`; `settings` add to its environment."""
     application_port, https_port, http_port = free_port(), free_port(), free_port()
     environ = {
         key: value
@@ -187,25 +193,14 @@ def site(tmp_path_factory):
         DATABASE_URL=f"sqlite:///{folder}/vigil.sqlite3",
         STATIC_ROOT=str(folder / "static"),
         MEDIA_ROOT=str(folder / "media"),
-        EVIDENCE_X_ACCEL_REDIRECT="/protected-evidence/",
         SECURE_PROXY_SSL_HEADER="1",
-        # The staff member below is signed in without a second factor.
-        OTP_REQUIRED="0",
         HOST_PORT=f"127.0.0.1:{application_port}",
-        WEB_CONCURRENCY="2",
         LOG_LEVEL="WARNING",
+        **settings,
     )
     certificate = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    certificate += [
-        "-days",
-        "2",
-        "-subj",
-        f"/CN={HOST}",
-        "-keyout",
-        folder / "key.pem",
-        "-out",
-        folder / "certificate.pem",
-    ]
+    certificate += ["-days", "2", "-subj", f"/CN={HOST}"]
+    certificate += ["-keyout", folder / "key.pem", "-out", folder / "certificate.pem"]
     subprocess.run(certificate, check=True, capture_output=True)
     application_log = folder / "serve.log"
     with application_log.open("w") as log:
@@ -217,11 +212,7 @@ def site(tmp_path_factory):
         wait_for_port(application_port, application, application_log)
         manage = [sys.executable, "manage.py"]
         subprocess.run([*manage, "load_demo", "-v0"], cwd=ROOT, env=environ, check=True, capture_output=True)
-        script = f"ORIGINAL_TEXT = {ORIGINAL_TEXT!r}\n{SETUP_RECORDS}"
-        made = subprocess.run([*manage, "shell", "-c", script], cwd=ROOT, env=environ, capture_output=True, text=True)
-        assert made.returncode == 0, made.stderr
-        records = json.loads(made.stdout.strip().splitlines()[-1])
-
+        records = prepare(manage, environ)
         (folder / "vigil.conf").write_text(
             site_file(folder, http_port=http_port, https_port=https_port, application_port=application_port)
         )
@@ -234,11 +225,34 @@ def site(tmp_path_factory):
             stderr=subprocess.STDOUT,
         )
         wait_for_port(https_port, nginx, nginx_log, seconds=30)
-        yield Site(folder, https_port, http_port, application_port, records)
+        site = Site(folder, https_port, http_port, application_port, records)
+        site.gunicorn = application  # scripts/serve.py becomes gunicorn's master process
+        site.environ = environ
+        yield site
     finally:
         if nginx is not None:
             stop(nginx)
         stop(application)
+
+
+def add_staff_and_evidence(manage: list[str], environ: dict) -> dict:
+    script = f"ORIGINAL_TEXT = {ORIGINAL_TEXT!r}\n{SETUP_RECORDS}"
+    made = subprocess.run([*manage, "shell", "-c", script], cwd=ROOT, env=environ, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    return json.loads(made.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    nginx_and_openssl_or_skip("production server")
+    settings = {
+        "EVIDENCE_X_ACCEL_REDIRECT": "/protected-evidence/",
+        # The staff member of SETUP_RECORDS is signed in without a second factor.
+        "OTP_REQUIRED": "0",
+        "WEB_CONCURRENCY": "2",
+    }
+    with served_site(tmp_path_factory.mktemp("production"), add_staff_and_evidence, **settings) as site:
+        yield site
 
 
 SECURITY_HEADERS = ("Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy")
